@@ -1,0 +1,37 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "quire",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "quire", targets: ["quire"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    // The only C surface: ncursesw, with a shim for what Swift cannot import directly.
+    .systemLibrary(
+      name: "CNCursesW",
+      pkgConfig: "ncursesw",
+      providers: [.apt(["libncursesw5-dev"])]
+    ),
+    // Papers, the library, reading state, parsers and persistence. Knows nothing of terminals.
+    .target(name: "QuireModel"),
+    // Application state, the update function, key bindings, layout and panes drawn into a grid.
+    .target(name: "QuireUI", dependencies: ["QuireModel"]),
+    // The one small layer that calls curses.
+    .target(name: "QuireTerminal", dependencies: ["CNCursesW", "QuireUI"]),
+    .executableTarget(
+      name: "quire",
+      dependencies: [
+        "QuireModel", "QuireUI", "QuireTerminal",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(name: "QuireModelTests", dependencies: ["QuireModel"]),
+    .testTarget(name: "QuireUITests", dependencies: ["QuireUI", "QuireModel"]),
+    .testTarget(name: "QuireEndToEndTests", dependencies: ["quire"]),
+  ]
+)

@@ -1,0 +1,41 @@
+#ifndef QUIRE_CNCURSESW_SHIM_H
+#define QUIRE_CNCURSESW_SHIM_H
+
+// SwiftPM drops the -D_XOPEN_SOURCE=600 that ncursesw.pc asks for; without these
+// defines the wide-character API (get_wch, setcchar, mvadd_wch) is not declared.
+#ifndef _XOPEN_SOURCE_EXTENDED
+#define _XOPEN_SOURCE_EXTENDED 1
+#endif
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+
+#include <locale.h>
+#include <wchar.h>
+#include <ncursesw/ncurses.h>
+
+// C globals are concurrency errors in Swift 6 and function-like or attribute macros
+// do not import, so everything Swift needs of them goes through these functions.
+static inline WINDOW *quire_stdscr(void) { return stdscr; }
+static inline int quire_lines(void) { return LINES; }
+static inline int quire_cols(void) { return COLS; }
+static inline int quire_key_resize(void) { return KEY_RESIZE; }
+static inline int quire_key_f(int n) { return KEY_F(n); }
+static inline int quire_key_code_yes(void) { return KEY_CODE_YES; }
+static inline int quire_err(void) { return ERR; }
+
+static inline attr_t quire_a_normal(void) { return A_NORMAL; }
+static inline attr_t quire_a_bold(void) { return A_BOLD; }
+static inline attr_t quire_a_reverse(void) { return A_REVERSE; }
+static inline attr_t quire_a_underline(void) { return A_UNDERLINE; }
+static inline attr_t quire_a_dim(void) { return A_DIM; }
+static inline attr_t quire_a_italic(void) { return A_ITALIC; }
+
+/// Draws one cell: a base character plus up to four combining marks.
+static inline int quire_put_cell(int y, int x, const wchar_t *chars, attr_t attrs, short pair) {
+  cchar_t cell;
+  if (setcchar(&cell, chars, attrs, pair, NULL) == ERR) return ERR;
+  return mvadd_wch(y, x, &cell);
+}
+
+#endif

@@ -1,0 +1,88 @@
+import Foundation
+
+/// The papers quire shows, in the order their files list them, each paper once.
+public struct Library: Sendable {
+  /// What the library was read from, for the header ("reading list (built-in)").
+  public var name: String
+  public private(set) var papers: [Paper]
+  public private(set) var diagnostics: [Diagnostic]
+  private var indexByID: [PaperID: Int]
+
+  public init(name: String, listings: [Listing], diagnostics: [Diagnostic] = []) {
+    self.name = name
+    self.papers = []
+    self.diagnostics = diagnostics
+    self.indexByID = [:]
+    papers.reserveCapacity(listings.count)
+    indexByID.reserveCapacity(listings.count)
+    var indexByKey: [String: Int] = [:]
+    for listing in listings {
+      let key = Paper.identityKey(of: listing)
+      if let index = indexByKey[key] {
+        papers[index].merge(listing)
+        continue
+      }
+      var paper = Paper(listing: listing)
+      // Distinct keys whose hashes collide still get distinct, stable ids.
+      var suffix = 2
+      let base = paper.id.rawValue
+      while indexByID[paper.id] != nil {
+        paper.id = PaperID("\(base)-\(suffix)")
+        suffix += 1
+      }
+      indexByKey[key] = papers.count
+      indexByID[paper.id] = papers.count
+      papers.append(paper)
+    }
+  }
+
+  public var count: Int { papers.count }
+
+  public func index(of id: PaperID) -> Int? { indexByID[id] }
+
+  public subscript(index: Int) -> Paper { papers[index] }
+
+  public subscript(id: PaperID) -> Paper? { indexByID[id].map { papers[$0] } }
+
+  /// Loads a file in the reading-list format.
+  public static func load(readingListAt path: String) throws -> Library {
+    let text = try FileText.read(path)
+    return parse(readingList: text, file: path, name: (path as NSString).lastPathComponent)
+  }
+
+  public static func parse(readingList text: String, file: String, name: String) -> Library {
+    let result = ReadingListParser(file: file).parse(text)
+    return Library(name: name, listings: result.listings, diagnostics: result.diagnostics)
+  }
+}
+
+/// The default library: the user's reading list, built into the binary.
+public enum BuiltinLibrary {
+  public static let displayName = "reading list (built-in)"
+
+  public static func load() -> Library {
+    Library.parse(readingList: readingListText, file: "<built-in reading list>", name: displayName)
+  }
+}
+
+extension Paper {
+  /// Folds another listing of this paper in: nothing known is lost; a more complete value
+  /// wins; the listing is kept as an alternate when any of its details differ.
+  mutating func merge(_ other: Listing) {
+    if !hasTitle, let title = other.title, !title.isEmpty { self.title = title }
+    if authors.isEmpty { authors = other.authors }
+    if venue == nil { venue = other.venue }
+    if year == nil { year = other.year }
+    if published == nil { published = other.published }
+    if let theirs = other.abstract, theirs.count > (abstract?.count ?? 0) { abstract = theirs }
+    for link in other.links where !links.contains(where: { $0.label == link.label }) {
+      links.append(link)
+    }
+    let differs =
+      (other.authors != authors && !other.authors.isEmpty)
+      || (other.venue != venue && other.venue != nil)
+      || (other.year != year && other.year != nil)
+      || (other.published != published && other.published != nil)
+    if differs { alternates.append(other) }
+  }
+}

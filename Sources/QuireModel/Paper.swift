@@ -1,0 +1,195 @@
+/// A stable identifier for a paper: the same paper gets the same id every time it is read,
+/// whatever else is in the library, so saved reading state finds it again.
+public struct PaperID: Hashable, Comparable, Sendable, CustomStringConvertible {
+  public let rawValue: String
+
+  public init(_ rawValue: String) { self.rawValue = rawValue }
+
+  /// Derives an id from a paper's identity key (see `Paper.identityKey`).
+  public init(identityKey: String) {
+    self.rawValue = StableHash.fnv1a64Hex(identityKey)
+  }
+
+  public var description: String { rawValue }
+  public static func < (a: PaperID, b: PaperID) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// A day of publication as written in a reading list ("01 November 2017").
+public struct PublishedDate: Equatable, Sendable {
+  public var year: Int
+  public var month: Int
+  public var day: Int
+
+  public init(year: Int, month: Int, day: Int) {
+    self.year = year
+    self.month = month
+    self.day = day
+  }
+
+  static let monthNames = [
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+  ]
+
+  /// "1 Nov 2017"
+  public var display: String {
+    let name = Self.monthNames[month - 1].prefix(3).capitalized
+    return "\(day) \(name) \(year)"
+  }
+
+  /// "2017-11-01"
+  public var iso: String {
+    func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+    return "\(year)-\(pad(month))-\(pad(day))"
+  }
+}
+
+/// A link as a reading list gives it: often only a label ("arxiv (preprint)"), sometimes a URL.
+public struct PaperLink: Equatable, Sendable {
+  public var label: String
+  public var url: String?
+
+  public init(label: String, url: String? = nil) {
+    self.label = label
+    self.url = url
+  }
+
+  public var display: String {
+    guard let url else { return label }
+    return label == url ? url : "\(label) <\(url)>"
+  }
+}
+
+/// Where a paper's text came from, for messages that point at the file.
+public struct SourceLocation: Equatable, Sendable, CustomStringConvertible {
+  public var file: String
+  public var line: Int
+
+  public init(file: String, line: Int) {
+    self.file = file
+    self.line = line
+  }
+
+  public var description: String { "\(file):\(line)" }
+}
+
+/// One listing of a paper in an input file. A paper listed twice keeps both listings:
+/// the first gives the paper its fields, the others are kept as alternates.
+public struct Listing: Equatable, Sendable {
+  public var title: String?
+  public var authors: [String] = []
+  public var venue: String?
+  public var year: Int?
+  public var published: PublishedDate?
+  public var links: [PaperLink] = []
+  public var abstract: String?
+  public var source: SourceLocation
+
+  public init(
+    title: String? = nil, authors: [String] = [], venue: String? = nil, year: Int? = nil,
+    published: PublishedDate? = nil, links: [PaperLink] = [], abstract: String? = nil,
+    source: SourceLocation
+  ) {
+    self.title = title
+    self.authors = authors
+    self.venue = venue
+    self.year = year
+    self.published = published
+    self.links = links
+    self.abstract = abstract
+    self.source = source
+  }
+}
+
+/// A paper in the library: its best-known fields plus the other listings it was merged from.
+public struct Paper: Equatable, Sendable {
+  public var id: PaperID
+  public var title: String?
+  public var authors: [String]
+  public var venue: String?
+  public var year: Int?
+  public var published: PublishedDate?
+  public var links: [PaperLink]
+  public var abstract: String?
+  public var source: SourceLocation
+  /// Other listings of the same paper whose details differ from the fields above.
+  public var alternates: [Listing]
+
+  public init(listing: Listing) {
+    self.id = PaperID(identityKey: Paper.identityKey(of: listing))
+    self.title = listing.title
+    self.authors = listing.authors
+    self.venue = listing.venue
+    self.year = listing.year
+    self.published = listing.published
+    self.links = listing.links
+    self.abstract = listing.abstract
+    self.source = listing.source
+    self.alternates = []
+  }
+
+  /// What makes two listings the same paper. A title when there is one; untitled papers
+  /// are known by their abstract, which survives re-listing with other venues and years.
+  public static func identityKey(of listing: Listing) -> String {
+    if let title = listing.title, !TextNormalizer.key(title).isEmpty {
+      return "title:" + TextNormalizer.key(title)
+    }
+    if let abstract = listing.abstract, !TextNormalizer.key(abstract).isEmpty {
+      return "abstract:" + TextNormalizer.key(abstract)
+    }
+    let names = listing.authors.map(TextNormalizer.key).joined(separator: ";")
+    return "authors:\(names)|year:\(listing.year.map(String.init) ?? "")"
+      + "|published:\(listing.published?.iso ?? "")"
+  }
+
+  public var hasTitle: Bool { title.map { !$0.isEmpty } ?? false }
+
+  /// Family names: the last word of each author ("Alex M. Bronstein" → "Bronstein").
+  public var familyNames: [String] {
+    authors.map { name in
+      name.split(separator: " ").last.map(String.init) ?? name
+    }
+  }
+
+  /// "Leshno, Lin, Pinkus +1": at most `limit` family names, then how many are left out.
+  public func shortAuthors(limit: Int = 3) -> String {
+    let names = familyNames
+    guard names.count > limit else { return names.joined(separator: ", ") }
+    return names.prefix(limit).joined(separator: ", ") + " +\(names.count - limit)"
+  }
+
+  /// The title, or for an untitled paper a label made from its authors, year and abstract,
+  /// marked with ‹…› so it never passes for a real title.
+  public var displayTitle: String {
+    if let title, !title.isEmpty { return title }
+    return "‹" + labelParts.joined(separator: " — ") + "›"
+  }
+
+  /// The label without authors and year, for rows that already show them.
+  public var compactLabel: String {
+    if let title, !title.isEmpty { return title }
+    if let opening = abstractOpening { return "‹" + opening + "›" }
+    return displayTitle
+  }
+
+  private var labelParts: [String] {
+    var who = familyNames.first ?? "Unknown author"
+    if authors.count > 1 { who += " et al." }
+    if let year { who += " (\(year))" }
+    var parts = [who]
+    if let opening = abstractOpening { parts.append(opening) }
+    return parts
+  }
+
+  /// The first words of the abstract, about 60 characters, cut at a word boundary.
+  private var abstractOpening: String? {
+    guard let abstract, !abstract.isEmpty else { return nil }
+    let words = abstract.split(whereSeparator: { $0 == " " || $0 == "\n" })
+    var opening = ""
+    for word in words {
+      if opening.count + word.count + 1 > 60 { return opening + "…" }
+      opening += opening.isEmpty ? String(word) : " " + word
+    }
+    return opening
+  }
+}

@@ -1,0 +1,44 @@
+/// Whether a paper has been read.
+public enum ReadStatus: String, Sendable, Equatable {
+  case unread
+  case read
+
+  public var toggled: ReadStatus { self == .read ? .unread : .read }
+}
+
+/// What the reader has done with one paper.
+public struct PaperState: Equatable, Sendable {
+  public var status: ReadStatus
+  /// In the order they were added; never duplicated.
+  public var tags: [String]
+
+  public init(status: ReadStatus = .unread, tags: [String] = []) {
+    self.status = status
+    self.tags = tags
+  }
+
+  public static let untouched = PaperState()
+
+  public var isUntouched: Bool { self == .untouched }
+}
+
+/// Reading status and tags for every paper the reader has touched, keyed by paper id.
+/// Papers not present are unread and untagged. Entries for papers that are not in the
+/// library being shown are kept: the same state serves every library quire opens.
+public struct ReadingState: Equatable, Sendable {
+  public private(set) var papers: [PaperID: PaperState]
+
+  public init(papers: [PaperID: PaperState] = [:]) {
+    self.papers = papers.filter { !$0.value.isUntouched }
+  }
+
+  public subscript(id: PaperID) -> PaperState {
+    get { papers[id] ?? .untouched }
+    set { papers[id] = newValue.isUntouched ? nil : newValue }
+  }
+
+  /// A tag as the user means it: trimmed, inner white space as single dashes-free spaces.
+  public static func normalizeTag(_ raw: String) -> String {
+    TextNormalizer.collapseWhitespace(raw)
+  }
+}

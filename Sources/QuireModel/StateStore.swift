@@ -1,0 +1,243 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Reads and writes `state.json`, the reader's status and tags.
+///
+/// The file is laid out one paper per line, sorted by id, so a change to one paper changes
+/// one line. Saving is durable: a temporary file in the same folder is written and flushed,
+/// renamed over the old file, and the folder is flushed. A symlinked state file is written
+/// through its link, and the file keeps its permissions.
+public struct StateStore: Sendable {
+  public static let formatName = "quire-state"
+  public static let formatVersion = 1
+
+  public struct LoadError: Error, CustomStringConvertible, Equatable {
+    public var path: String
+    public var reason: String
+    public var description: String {
+      "\(path): \(reason)\nquire will not overwrite a state file it cannot read; fix it or move it aside."
+    }
+  }
+
+  public struct SaveError: Error, CustomStringConvertible, Equatable {
+    public var path: String
+    public var reason: String
+    public var description: String { "cannot save \(path): \(reason)" }
+  }
+
+  public let path: String
+
+  public init(path: String) { self.path = path }
+
+  /// `$XDG_DATA_HOME/quire/state.json`, falling back to `~/.local/share/quire/state.json`.
+  public static func defaultPath(environment: [String: String]) -> String {
+    if let data = environment["XDG_DATA_HOME"], data.hasPrefix("/") {
+      return data + "/quire/state.json"
+    }
+    let home = environment["HOME"] ?? NSHomeDirectory()
+    return home + "/.local/share/quire/state.json"
+  }
+
+  // MARK: - Loading
+
+  /// A missing file is an empty state; a file that exists but cannot be understood is an
+  /// error, so that it is never overwritten.
+  public func load() throws(LoadError) -> ReadingState {
+    let data: Data
+    do {
+      data = try Data(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+      if !FileManager.default.fileExists(atPath: path) {
+        // A dangling symlink is not "missing": writing through it could land anywhere.
+        if (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil {
+          throw LoadError(path: path, reason: "is a symbolic link to a file that does not exist")
+        }
+        return ReadingState()
+      }
+      throw LoadError(path: path, reason: "cannot be read: \((error as NSError).localizedDescription)")
+    }
+    return try Self.decode(data, path: path)
+  }
+
+  static func decode(_ data: Data, path: String) throws(LoadError) -> ReadingState {
+    let object: Any
+    do {
+      object = try JSONSerialization.jsonObject(with: data)
+    } catch {
+      throw LoadError(path: path, reason: "is not valid JSON (\(Self.describeJSONError(error, data: data)))")
+    }
+    guard let root = object as? [String: Any] else {
+      throw LoadError(path: path, reason: "expected a JSON object at the top level")
+    }
+    guard let version = root["version"] as? Int else {
+      throw LoadError(path: path, reason: "has no \"version\" number; expected {\"format\": \"quire-state\", \"version\": 1, …}")
+    }
+    if let format = root["format"] as? String, format != formatName {
+      throw LoadError(path: path, reason: "is a \"\(format)\" file, not a quire state file")
+    }
+    guard version <= formatVersion, version >= 1 else {
+      throw LoadError(path: path, reason: "has format version \(version); this quire reads version \(formatVersion) (was it written by a newer quire?)")
+    }
+    guard let entries = root["papers"] as? [String: Any] else {
+      throw LoadError(path: path, reason: "expected a \"papers\" object mapping paper ids to their state")
+    }
+    var papers: [PaperID: PaperState] = [:]
+    papers.reserveCapacity(entries.count)
+    for (id, value) in entries {
+      guard let entry = value as? [String: Any] else {
+        throw LoadError(path: path, reason: "paper \"\(id)\": expected an object with \"status\" and \"tags\"")
+      }
+      var state = PaperState()
+      if let status = entry["status"] {
+        guard let text = status as? String, let parsed = ReadStatus(rawValue: text) else {
+          throw LoadError(path: path, reason: "paper \"\(id)\": expected \"status\" to be \"read\" or \"unread\"")
+        }
+        state.status = parsed
+      }
+      if let tags = entry["tags"] {
+        guard let list = tags as? [String] else {
+          throw LoadError(path: path, reason: "paper \"\(id)\": expected \"tags\" to be an array of strings")
+        }
+        for tag in list.map(ReadingState.normalizeTag) where !tag.isEmpty && !state.tags.contains(tag) {
+          state.tags.append(tag)
+        }
+      }
+      papers[PaperID(id)] = state
+    }
+    return ReadingState(papers: papers)
+  }
+
+  /// Foundation's message for a syntax error names the character offset; say the line too.
+  static func describeJSONError(_ error: Error, data: Data) -> String {
+    let nsError = error as NSError
+    var message = nsError.userInfo[NSDebugDescriptionErrorKey] as? String ?? nsError.localizedDescription
+    if let offset = nsError.userInfo["NSJSONSerializationErrorIndex"] as? Int, offset <= data.count {
+      let line = data.prefix(offset).reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+      message = "line \(line): " + message
+    }
+    return message
+  }
+
+  // MARK: - Saving
+
+  /// The file's bytes: one paper per line, sorted by id, so diffs and merges stay small.
+  public static func encode(_ state: ReadingState) -> Data {
+    var out = "{\n  \"format\": \"\(formatName)\",\n  \"version\": \(formatVersion),\n  \"papers\": {"
+    let ids = state.papers.keys.sorted()
+    for (n, id) in ids.enumerated() {
+      let entry = state.papers[id]!
+      out += n == 0 ? "\n" : ",\n"
+      out += "    \(jsonString(id.rawValue)): {\"status\": \"\(entry.status.rawValue)\", \"tags\": ["
+      out += entry.tags.map(jsonString).joined(separator: ", ")
+      out += "]}"
+    }
+    out += ids.isEmpty ? "}\n}\n" : "\n  }\n}\n"
+    return Data(out.utf8)
+  }
+
+  static func jsonString(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+        || scalar.value == 0x2028 || scalar.value == 0x2029:
+        let hex = String(scalar.value, radix: 16)
+        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    return out + "\""
+  }
+
+  public func save(_ state: ReadingState) throws(SaveError) {
+    try DurableFile.replace(path: path, with: Self.encode(state))
+  }
+}
+
+/// Replacing a file so that a crash at any moment leaves either the old or the new contents.
+public enum DurableFile {
+  public static func replace(path: String, with data: Data) throws(StateStore.SaveError) {
+    func fail(_ what: String, _ code: Int32 = errno) -> StateStore.SaveError {
+      StateStore.SaveError(path: path, reason: "\(what): \(String(cString: strerror(code)))")
+    }
+
+    // Write through a symlink to the file it points at, rather than replacing the link.
+    var target = path
+    if let resolved = realpathIfLink(path) { target = resolved }
+    let folder = (target as NSString).deletingLastPathComponent
+    if !folder.isEmpty {
+      do {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+      } catch {
+        throw StateStore.SaveError(path: path, reason: "cannot create folder \(folder): \((error as NSError).localizedDescription)")
+      }
+    }
+
+    var mode: mode_t = 0o644
+    var existing = stat()
+    let exists = stat(target, &existing) == 0
+    if exists { mode = existing.st_mode & 0o7777 }
+
+    let temporary = (folder.isEmpty ? "." : folder) + "/." + (target as NSString).lastPathComponent
+      + ".tmp-\(getpid())"
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+    if fd < 0 { throw fail("cannot create \(temporary)") }
+    var ok = false
+    defer {
+      if !ok { unlink(temporary) }
+    }
+    if exists {
+      // open() applied the umask; the file must keep exactly the old permissions.
+      _ = fchmod(fd, mode)
+      _ = fchown(fd, existing.st_uid, existing.st_gid)
+    }
+    let written = data.withUnsafeBytes { buffer -> Int in
+      var offset = 0
+      while offset < buffer.count {
+        let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+        if n < 0 {
+          if errno == EINTR { continue }
+          return -1
+        }
+        offset += n
+      }
+      return offset
+    }
+    if written < 0 {
+      let code = errno
+      close(fd)
+      throw fail("cannot write", code)
+    }
+    if fsync(fd) != 0 {
+      let code = errno
+      close(fd)
+      throw fail("cannot flush to disk", code)
+    }
+    if close(fd) != 0 { throw fail("cannot close") }
+    if rename(temporary, target) != 0 { throw fail("cannot replace") }
+    ok = true
+    let dirfd = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if dirfd >= 0 {
+      _ = fsync(dirfd)
+      close(dirfd)
+    }
+  }
+
+  private static func realpathIfLink(_ path: String) -> String? {
+    var info = stat()
+    guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK else { return nil }
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
+  }
+}

@@ -1,0 +1,96 @@
+/// Where a binding applies. Bindings in `global` apply in the list and the viewer unless
+/// the pane has its own; `input` is for the tag editor and prompts, where any key not
+/// bound there types itself.
+public enum KeyContext: String, CaseIterable, Sendable {
+  case global, list, viewer, input
+}
+
+/// Everything a key can be bound to, declared once: the keymap parser, the built-in
+/// keymap, the help overlay and the status-line hints all read this table.
+public enum Command: String, CaseIterable, Sendable {
+  case down, up
+  case pageDown = "page-down"
+  case pageUp = "page-up"
+  case halfPageDown = "half-page-down"
+  case halfPageUp = "half-page-up"
+  case top, bottom
+  case open
+  case focusNext = "focus-next"
+  case focusPrevious = "focus-previous"
+  case back
+  case toggleRead = "toggle-read"
+  case markAllRead = "mark-all-read"
+  case editTags = "edit-tags"
+  case toggleUnreadOnly = "toggle-unread-only"
+  case filterTag = "filter-tag"
+  case clearFilters = "clear-filters"
+  case help
+  case redraw
+  case quit
+  // Text input: the tag editor and prompts.
+  case accept
+  case cancel
+  case complete
+  case deleteBackward = "delete-backward"
+  case clearInput = "clear-input"
+  case selectPreviousTag = "select-previous-tag"
+  case selectNextTag = "select-next-tag"
+  case removeTag = "remove-tag"
+
+  public var name: String { rawValue }
+
+  /// One line for the help overlay.
+  public var help: String {
+    switch self {
+    case .down: return "move down (scroll in the viewer)"
+    case .up: return "move up (scroll in the viewer)"
+    case .pageDown: return "page down"
+    case .pageUp: return "page up"
+    case .halfPageDown: return "half a page down"
+    case .halfPageUp: return "half a page up"
+    case .top: return "go to the first paper (top of the abstract)"
+    case .bottom: return "go to the last paper (end of the abstract)"
+    case .open: return "open the selected paper in the abstract viewer"
+    case .focusNext: return "focus the next pane"
+    case .focusPrevious: return "focus the previous pane"
+    case .back: return "back to the paper list"
+    case .toggleRead: return "mark read / unread"
+    case .markAllRead: return "mark every shown paper read (asks first)"
+    case .editTags: return "edit the selected paper's tags"
+    case .toggleUnreadOnly: return "show only unread papers / show all"
+    case .filterTag: return "show only papers with a tag (Tab completes)"
+    case .clearFilters: return "clear all filters"
+    case .help: return "show or hide this help"
+    case .redraw: return "redraw the screen"
+    case .quit: return "quit (everything is already saved)"
+    case .accept: return "add the typed tag / accept the prompt"
+    case .cancel: return "close the tag editor / cancel the prompt"
+    case .complete: return "complete from tags already used"
+    case .deleteBackward: return "delete a character; on an empty line select, then remove, the last tag"
+    case .clearInput: return "clear the typed text"
+    case .selectPreviousTag: return "select the previous tag"
+    case .selectNextTag: return "select the next tag"
+    case .removeTag: return "remove the selected tag"
+    }
+  }
+
+  /// A short word for the status-line hints.
+  public var hint: String? {
+    switch self {
+    case .down: return "move"
+    case .open: return "open"
+    case .toggleRead: return "read"
+    case .editTags: return "tags"
+    case .toggleUnreadOnly: return "unread"
+    case .filterTag: return "tag filter"
+    case .help: return "help"
+    case .quit: return "quit"
+    case .back: return "back"
+    case .accept: return "add"
+    case .complete: return "complete"
+    case .cancel: return "close"
+    case .removeTag: return "remove"
+    default: return nil
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import QuireModel
+
+/// A line of the abstract viewer: text already cut to the pane width, and its role.
+public struct DetailLine: Equatable, Sendable {
+  public var text: String
+  public var role: Role
+}
+
+/// What the abstract viewer shows for a paper, wrapped to a width.
+public enum PaperDetail {
+  public static func lines(for paper: Paper, state: PaperState, width: Int) -> [DetailLine] {
+    guard width > 0 else { return [] }
+    var out: [DetailLine] = []
+    func add(_ text: String, _ role: Role) {
+      for line in TerminalText.wrap(text, width: width) { out.append(DetailLine(text: line, role: role)) }
+    }
+    add(paper.displayTitle, paper.hasTitle ? .title : .label)
+    if !paper.authors.isEmpty { add(paper.authors.joined(separator: ", "), .normal) }
+    var facts: [String] = []
+    if let venue = paper.venue { facts.append(venue) }
+    if let year = paper.year { facts.append(String(year)) }
+    if let published = paper.published { facts.append("published \(published.display)") }
+    if !facts.isEmpty { add(facts.joined(separator: " · "), .dim) }
+    if !paper.links.isEmpty {
+      add("links: " + paper.links.map(\.display).joined(separator: " · "), .dim)
+    }
+    let tags = state.tags.isEmpty ? "none" : state.tags.joined(separator: " · ")
+    add("status: \(state.status.rawValue)   tags: \(tags)", .tag)
+    for other in paper.alternates {
+      var parts: [String] = []
+      if let year = other.year { parts.append(String(year)) }
+      if let venue = other.venue { parts.append(venue) }
+      if !other.authors.isEmpty { parts.append(other.authors.joined(separator: ", ")) }
+      add("also listed (line \(other.source.line)): " + parts.joined(separator: " · "), .dim)
+    }
+    out.append(DetailLine(text: "", role: .normal))
+    if let abstract = paper.abstract {
+      add(abstract, .normal)
+    } else {
+      add("No abstract in \(paper.source.file == "<built-in reading list>" ? "the reading list" : paper.source.file).", .dim)
+    }
+    return out
+  }
+}

@@ -1,0 +1,423 @@
+import QuireModel
+
+/// What happens to the reader: keys, a resize, the outcome of a save, the clock.
+public enum Message: Sendable, Equatable {
+  case key(Key)
+  case resize(ScreenSize)
+  case saveFinished(error: String?)
+  /// Sent now and then while idle, so a failed save is retried.
+  case tick
+}
+
+/// Input and output the update asks for; the program carries them out and reports back.
+public enum Effect: Sendable, Equatable {
+  /// Write `state.reading` to disk, then send `.saveFinished`.
+  case save
+  /// Repaint the whole terminal, not only what changed.
+  case redraw
+  case quit
+}
+
+/// The one place the reader's state changes: (state, message) → state, plus effects.
+///
+/// The state is `inout` rather than returned because it holds the reading state of up to a
+/// million papers: a returned copy would be copied whole on the next write.
+public enum Reader {
+  public static func update(_ state: inout AppState, _ message: Message) -> [Effect] {
+    switch message {
+    case .resize(let size):
+      state.size = size
+      state.clampScroll()
+      return []
+    case .saveFinished(let error):
+      if let error {
+        let first = state.saveStatus == .pending
+        state.saveStatus = .failed(error)
+        if first { state.message = .error("\(error) — the change is kept and will be saved again") }
+      } else {
+        if case .failed = state.saveStatus { state.message = .info("saved after all") }
+        state.saveStatus = .saved
+      }
+      return []
+    case .tick:
+      if case .failed = state.saveStatus { return [.save] }
+      return []
+    case .key(let key):
+      state.message = nil
+      let effects = handle(key, &state)
+      state.clampScroll()
+      return effects
+    }
+  }
+
+  // MARK: - Keys
+
+  static func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
+    switch state.overlay {
+    case .help(let offset):
+      return helpKey(key, offset: offset, &state)
+    case .confirmMarkAllRead:
+      state.overlay = nil
+      if key == .char("y") || key == .char("Y") { return markAllShownRead(&state) }
+      state.message = .info("nothing marked")
+      return []
+    case .tagEditor(var editor):
+      let effects = tagEditorKey(key, &editor, &state)
+      if case .tagEditor = state.overlay { state.overlay = .tagEditor(editor) }
+      return effects
+    case .tagFilter(var input):
+      tagFilterKey(key, &input, &state)
+      return []
+    case nil:
+      guard let command = state.keymap.command(for: key, in: state.keyContext) else {
+        state.message = .info("\(key) is not bound here · ? shows the keys")
+        return []
+      }
+      return perform(command, &state)
+    }
+  }
+
+  static func perform(_ command: Command, _ state: inout AppState) -> [Effect] {
+    let inViewer = state.focus == .viewer
+    switch command {
+    case .down: inViewer ? state.scrollViewer(by: 1) : state.moveSelection(by: 1)
+    case .up: inViewer ? state.scrollViewer(by: -1) : state.moveSelection(by: -1)
+    case .pageDown:
+      inViewer ? state.scrollViewer(by: state.viewerPage) : state.moveSelection(by: state.listPage)
+    case .pageUp:
+      inViewer ? state.scrollViewer(by: -state.viewerPage) : state.moveSelection(by: -state.listPage)
+    case .halfPageDown:
+      inViewer
+        ? state.scrollViewer(by: max(1, state.viewerPage / 2)) : state.moveSelection(by: max(1, state.listPage / 2))
+    case .halfPageUp:
+      inViewer
+        ? state.scrollViewer(by: -max(1, state.viewerPage / 2)) : state.moveSelection(by: -max(1, state.listPage / 2))
+    case .top: inViewer ? (state.viewerOffset = 0) : state.select(0)
+    case .bottom: inViewer ? (state.viewerOffset = Int.max / 2) : state.select(state.shown.count - 1)
+    case .open:
+      guard state.selectedPaper != nil else {
+        state.message = .info("no paper to open")
+        return []
+      }
+      state.focus = .viewer
+    case .focusNext, .focusPrevious:
+      state.focus = state.focus == .list ? .viewer : .list
+    case .back:
+      state.focus = .list
+    case .toggleRead:
+      return toggleRead(&state)
+    case .markAllRead:
+      let unread = state.shown.reduce(0) { count, index in
+        count + (state.reading[state.library[index].id].status == .unread ? 1 : 0)
+      }
+      if unread == 0 {
+        state.message = .info("every paper shown is already read")
+      } else {
+        state.overlay = .confirmMarkAllRead(count: unread)
+      }
+    case .editTags:
+      guard let paper = state.selectedPaper else {
+        state.message = .info("no paper to tag")
+        return []
+      }
+      state.overlay = .tagEditor(TagEditor(paper: paper.id))
+    case .toggleUnreadOnly:
+      var filter = state.filter
+      filter.unreadOnly.toggle()
+      state.apply(filter)
+    case .filterTag:
+      if state.tagUse.isEmpty {
+        state.message = .info("no paper has a tag yet · t tags the selected paper")
+      } else {
+        state.overlay = .tagFilter(LineInput(text: state.filter.tag ?? ""))
+      }
+    case .clearFilters:
+      state.apply(Filter())
+    case .help:
+      state.overlay = .help(offset: 0)
+    case .redraw:
+      return [.redraw]
+    case .quit:
+      return [.quit]
+    case .accept, .cancel, .complete, .deleteBackward, .clearInput, .selectPreviousTag,
+      .selectNextTag, .removeTag:
+      break  // only bound in the input context
+    }
+    return []
+  }
+
+  static func toggleRead(_ state: inout AppState) -> [Effect] {
+    guard let paper = state.selectedPaper else {
+      state.message = .info("no paper selected")
+      return []
+    }
+    var entry = state.reading[paper.id]
+    entry.status = entry.status.toggled
+    state.setState(entry, of: paper.id)
+    state.message = .info(entry.status == .read ? "marked read" : "marked unread")
+    return [.save]
+  }
+
+  static func markAllShownRead(_ state: inout AppState) -> [Effect] {
+    var changed = 0
+    for index in state.shown {
+      let id = state.library[index].id
+      var entry = state.reading[id]
+      guard entry.status == .unread else { continue }
+      entry.status = .read
+      state.setState(entry, of: id)
+      changed += 1
+    }
+    state.message = .info("marked \(changed) paper\(changed == 1 ? "" : "s") read")
+    return changed > 0 ? [.save] : []
+  }
+
+  // MARK: - Overlays
+
+  static func helpKey(_ key: Key, offset: Int, _ state: inout AppState) -> [Effect] {
+    let page = max(1, state.layout.helpBox.inner.rows - 1)
+    switch state.keymap.command(for: key, in: .list) {
+    case .down: state.overlay = .help(offset: offset + 1)
+    case .up: state.overlay = .help(offset: max(0, offset - 1))
+    case .pageDown, .halfPageDown: state.overlay = .help(offset: offset + page)
+    case .pageUp, .halfPageUp: state.overlay = .help(offset: max(0, offset - page))
+    case .top: state.overlay = .help(offset: 0)
+    case .bottom: state.overlay = .help(offset: Int.max / 2)
+    case .redraw: return [.redraw]
+    default: state.overlay = nil  // any other key closes help, as in less and tig
+    }
+    return []
+  }
+
+  static func tagEditorKey(_ key: Key, _ editor: inout TagEditor, _ state: inout AppState) -> [Effect] {
+    var tags = state.reading[editor.paper].tags
+    switch state.keymap.command(for: key, in: .input) {
+    case .cancel:
+      state.overlay = nil
+      return []
+    case .accept:
+      let typed = editor.input.text
+      editor.input = LineInput()
+      if typed.allSatisfy({ $0 == " " }) {
+        state.overlay = nil
+        return []
+      }
+      if typed.hasPrefix("-") {
+        let name = ReadingState.normalizeTag(String(typed.dropFirst()))
+        guard let position = tags.firstIndex(of: name) else {
+          state.message = .info("this paper has no tag '\(name)'")
+          return []
+        }
+        return removeTag(at: position, &editor, &state)
+      }
+      let name = ReadingState.normalizeTag(typed)
+      guard !tags.contains(name) else {
+        state.message = .info("already tagged '\(name)'")
+        return []
+      }
+      tags.append(name)
+      var entry = state.reading[editor.paper]
+      entry.tags = tags
+      state.setState(entry, of: editor.paper)
+      state.message = .info("tagged '\(name)'")
+      return [.save]
+    case .complete:
+      complete(&editor.input, from: state.tagCompletions(excluding: tags), &state)
+    case .deleteBackward:
+      if !editor.input.text.isEmpty {
+        editor.input.text.removeLast()
+        editor.input.completions = []
+      } else if let selected = editor.selectedTag {
+        return removeTag(at: selected, &editor, &state)
+      } else if !tags.isEmpty {
+        editor.selectedTag = tags.count - 1
+        state.message = .info("Backspace again removes '\(tags[tags.count - 1])'")
+      }
+    case .clearInput:
+      editor.input = LineInput()
+    case .selectPreviousTag:
+      guard !tags.isEmpty else { break }
+      editor.selectedTag = max(0, (editor.selectedTag ?? tags.count) - 1)
+    case .selectNextTag:
+      guard let selected = editor.selectedTag else { break }
+      editor.selectedTag = selected + 1 < tags.count ? selected + 1 : nil
+    case .removeTag:
+      if let selected = editor.selectedTag { return removeTag(at: selected, &editor, &state) }
+      state.message = .info("select a tag with Left/Right first")
+    default:
+      if let character = key.typedCharacter {
+        editor.input.text.append(character)
+        editor.input.completions = []
+        editor.selectedTag = nil
+      }
+    }
+    return []
+  }
+
+  static func removeTag(at position: Int, _ editor: inout TagEditor, _ state: inout AppState) -> [Effect] {
+    var entry = state.reading[editor.paper]
+    guard entry.tags.indices.contains(position) else { return [] }
+    let name = entry.tags.remove(at: position)
+    state.setState(entry, of: editor.paper)
+    editor.selectedTag = nil
+    state.message = .info("removed tag '\(name)'")
+    return [.save]
+  }
+
+  static func tagFilterKey(_ key: Key, _ input: inout LineInput, _ state: inout AppState) {
+    switch state.keymap.command(for: key, in: .input) {
+    case .cancel:
+      state.overlay = nil
+      return
+    case .accept:
+      state.overlay = nil
+      var filter = state.filter
+      let name = ReadingState.normalizeTag(input.text)
+      filter.tag = name.isEmpty ? nil : name
+      state.apply(filter)
+      return
+    case .complete:
+      complete(&input, from: state.tagCompletions(excluding: []), &state)
+    case .deleteBackward:
+      if !input.text.isEmpty { input.text.removeLast() }
+      input.completions = []
+    case .clearInput:
+      input = LineInput()
+    default:
+      if let character = key.typedCharacter {
+        input.text.append(character)
+        input.completions = []
+      }
+    }
+    state.overlay = .tagFilter(input)
+  }
+
+  /// Shell-style completion: the first Tab extends to the longest common prefix, or takes
+  /// the only candidate; further Tabs cycle through the candidates.
+  static func complete(_ input: inout LineInput, from all: [String], _ state: inout AppState) {
+    if let index = input.completionIndex, !input.completions.isEmpty {
+      let next = (index + 1) % input.completions.count
+      input.completionIndex = next
+      input.text = input.completions[next]
+      return
+    }
+    let typed = input.text.lowercased()
+    let candidates = all.filter { $0.lowercased().hasPrefix(typed) }
+    guard let first = candidates.first else {
+      state.message = .info(typed.isEmpty ? "no tags yet" : "no tag starts with '\(input.text)'")
+      return
+    }
+    if candidates.count == 1 {
+      input.text = first
+      return
+    }
+    let common = candidates.dropFirst().reduce(first) { prefix, name in
+      String(zip(prefix, name).prefix { $0.0.lowercased() == $0.1.lowercased() }.map(\.0))
+    }
+    if common.count > input.text.count {
+      input.text = common
+    } else {
+      input.completions = candidates
+      input.completionIndex = 0
+      input.text = candidates[0]
+    }
+    state.message = .info("\(candidates.count) tags: " + candidates.prefix(8).joined(separator: " · "))
+  }
+}
+
+// MARK: - State changes that keep the derived counts right
+
+extension AppState {
+  /// Every change to a paper's state goes through here, so counts stay exact in O(1).
+  mutating func setState(_ new: PaperState, of id: PaperID) {
+    let old = reading[id]
+    if old == new { return }
+    if library.index(of: id) != nil {
+      if old.status == .unread && new.status == .read { unreadCount -= 1 }
+      if old.status == .read && new.status == .unread { unreadCount += 1 }
+    }
+    for tag in old.tags where !new.tags.contains(tag) {
+      tagUse[tag, default: 1] -= 1
+      if tagUse[tag] == 0 { tagUse[tag] = nil }
+    }
+    for tag in new.tags where !old.tags.contains(tag) { tagUse[tag, default: 0] += 1 }
+    reading[id] = new
+    saveStatus = .pending
+  }
+
+  /// Tags in use, most used first, for completion.
+  func tagCompletions(excluding present: [String]) -> [String] {
+    tagUse.filter { !present.contains($0.key) }
+      .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+      .map(\.key)
+  }
+
+  /// Applies a filter: one pass over the library, keeping the selected paper selected
+  /// when it is still shown.
+  mutating func apply(_ newFilter: Filter) {
+    let previous = selectedPaper.flatMap { library.index(of: $0.id) }
+    filter = newFilter
+    var result: [Int] = []
+    result.reserveCapacity(newFilter.isActive ? 0 : library.count)
+    for index in 0..<library.count {
+      let paper = library[index]
+      if newFilter.isActive {
+        let entry = reading[paper.id]
+        if newFilter.unreadOnly && entry.status == .read { continue }
+        if let tag = newFilter.tag, !entry.tags.contains(tag) { continue }
+      }
+      result.append(index)
+    }
+    shown = result
+    if let previous {
+      // The nearest shown paper at or after the old one.
+      var low = 0
+      var high = shown.count
+      while low < high {
+        let mid = (low + high) / 2
+        if shown[mid] < previous { low = mid + 1 } else { high = mid }
+      }
+      selected = min(low, max(0, shown.count - 1))
+    } else {
+      selected = 0
+    }
+    viewerOffset = 0
+    message = .info(
+      shown.isEmpty
+        ? "no paper matches filter: \(filter.summary) · F clears it"
+        : "\(shown.count) shown · filter: \(filter.summary)")
+  }
+
+  mutating func moveSelection(by delta: Int) {
+    select(selected + delta)
+  }
+
+  mutating func select(_ position: Int) {
+    let clamped = max(0, min(shown.count - 1, position))
+    if clamped != selected { viewerOffset = 0 }
+    selected = max(0, clamped)
+  }
+
+  mutating func scrollViewer(by delta: Int) {
+    viewerOffset = max(0, viewerOffset + delta)
+  }
+
+  var listPage: Int { max(1, layout.list.inner.rows) }
+  var viewerPage: Int { max(1, layout.viewer.inner.rows - 1) }
+
+  /// Keeps the selection on screen and the viewer within its text. Costs only the rows
+  /// on screen plus the selected paper's abstract.
+  mutating func clampScroll() {
+    let rows = max(1, layout.list.inner.rows)
+    if selected < listOffset { listOffset = selected }
+    if selected >= listOffset + rows { listOffset = selected - rows + 1 }
+    listOffset = max(0, min(listOffset, max(0, shown.count - rows)))
+    let viewer = layout.viewer.inner
+    if let paper = selectedPaper, viewer.cols > 0 {
+      let lines = PaperDetail.lines(for: paper, state: reading[paper.id], width: viewer.cols).count
+      viewerOffset = max(0, min(viewerOffset, lines - viewer.rows))
+    } else {
+      viewerOffset = 0
+    }
+  }
+}

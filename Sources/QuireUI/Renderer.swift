@@ -1,0 +1,281 @@
+import QuireModel
+
+/// Draws the whole screen for a state into a grid. Work is proportional to the cells on
+/// screen plus the selected paper's abstract, never to the size of the library.
+public enum Renderer {
+  public static func render(_ state: AppState) -> Grid {
+    var grid = Grid(rows: state.size.rows, cols: state.size.cols)
+    let layout = state.layout
+    if layout.tooSmall {
+      let needed = Layout.minimumSize
+      grid.put(
+        " quire needs \(needed.cols)×\(needed.rows) (now \(state.size.cols)×\(state.size.rows))",
+        row: 0, col: 0, role: .statusError)
+      return grid
+    }
+    drawHeader(state, layout.header, &grid)
+    drawList(state, layout.list, &grid)
+    drawViewer(state, layout.viewer, &grid)
+    if let rect = layout.tags, case .tagEditor(let editor) = state.overlay {
+      drawTagEditor(state, editor, rect, &grid)
+    }
+    drawStatus(state, layout.status, &grid)
+    if case .help(let offset) = state.overlay {
+      HelpOverlay.draw(state, offset: offset, layout.helpBox, &grid)
+    }
+    return grid
+  }
+
+  // MARK: - Header
+
+  static func drawHeader(_ state: AppState, _ rect: Rect, _ grid: inout Grid) {
+    grid.fill(rect, role: .status)
+    grid.put(" quire · \(state.library.name)", row: rect.row, col: 0, limit: rect.cols, role: .status)
+    let unread = "\(state.library.count) papers · \(state.unreadCount) unread · filter: \(state.filter.summary) "
+    let width = TerminalText.width(unread)
+    let used = TerminalText.width(" quire · \(state.library.name)")
+    if used + 2 + width <= rect.cols {
+      grid.put(unread, row: rect.row, col: rect.cols - width, role: .status)
+    }
+  }
+
+  // MARK: - Paper list
+
+  static func drawList(_ state: AppState, _ rect: Rect, _ grid: inout Grid) {
+    grid.box(rect, title: "Papers", focused: state.focus == .list && state.overlay == nil)
+    let inner = rect.inner
+    guard !inner.isEmpty else { return }
+    if state.shown.isEmpty {
+      let text = state.library.count == 0 ? "The library is empty." : "No paper matches filter: \(state.filter.summary)"
+      grid.put(" " + text, row: inner.row, col: inner.col, limit: inner.cols, role: .dim)
+      return
+    }
+    let authorCols = min(24, max(8, inner.cols / 4))
+    let end = min(state.shown.count, state.listOffset + inner.rows)
+    guard state.listOffset < end else { return }
+    for position in state.listOffset..<end {
+      let paper = state.library[state.shown[position]]
+      let entry = state.reading[paper.id]
+      let row = inner.row + position - state.listOffset
+      let isSelected = position == state.selected
+      var col = inner.col
+      col += grid.put(isSelected ? "▸" : " ", row: row, col: col, limit: 1)
+      col += grid.put(entry.status == .read ? "○" : "●", row: row, col: col, limit: 1, role: entry.status == .read ? .dim : .unread)
+      col += grid.put(" ", row: row, col: col, limit: 1)
+      let year = paper.year.map(String.init) ?? "―"
+      grid.put(year, row: row, col: col, limit: 4, role: .dim)
+      col += 5
+      let remaining = inner.col + inner.cols - col
+      guard remaining > 0 else { continue }
+      let authors = TerminalText.truncate(paper.shortAuthors(limit: 3), to: min(authorCols, remaining))
+      grid.put(authors, row: row, col: col, limit: remaining)
+      col += min(authorCols, remaining) + 1
+      let titleCols = inner.col + inner.cols - col
+      if titleCols > 0 {
+        var title = paper.compactLabel
+        if !entry.tags.isEmpty { title += "  #" + entry.tags.joined(separator: " #") }
+        grid.put(
+          TerminalText.truncate(title, to: titleCols), row: row, col: col, limit: titleCols,
+          role: paper.hasTitle ? .normal : .label)
+      }
+      if isSelected {
+        let focused = state.focus == .list
+        grid.paint(row: row, col: inner.col, cols: inner.cols, role: focused ? .selection : .selectionUnfocused)
+      }
+    }
+  }
+
+  // MARK: - Abstract viewer
+
+  static func drawViewer(_ state: AppState, _ rect: Rect, _ grid: inout Grid) {
+    grid.box(rect, title: "Paper", focused: state.focus == .viewer && state.overlay == nil)
+    let inner = rect.inner
+    guard !inner.isEmpty else { return }
+    let textRect = Rect(row: inner.row, col: inner.col + 1, rows: inner.rows, cols: inner.cols - 2)
+    guard let paper = state.selectedPaper else {
+      grid.put("Nothing selected.", row: textRect.row, col: textRect.col, limit: textRect.cols, role: .dim)
+      return
+    }
+    let lines = PaperDetail.lines(for: paper, state: state.reading[paper.id], width: textRect.cols)
+    let end = min(lines.count, state.viewerOffset + textRect.rows)
+    if state.viewerOffset < end {
+      for index in state.viewerOffset..<end {
+        let line = lines[index]
+        grid.put(line.text, row: textRect.row + index - state.viewerOffset, col: textRect.col, limit: textRect.cols, role: line.role)
+      }
+    }
+    // Where we are in a long abstract, in the bottom border.
+    if lines.count > textRect.rows {
+      let percent = min(100, (state.viewerOffset + textRect.rows) * 100 / lines.count)
+      let mark = " \(percent)% "
+      grid.put(mark, row: rect.maxRow - 1, col: rect.col + rect.cols - 2 - mark.count, role: .border)
+    }
+  }
+
+  // MARK: - Tag editor
+
+  static func drawTagEditor(_ state: AppState, _ editor: TagEditor, _ rect: Rect, _ grid: inout Grid) {
+    grid.fill(rect)
+    grid.box(rect, title: "Tags", focused: true)
+    let inner = rect.inner
+    guard inner.rows >= 2 else { return }
+    let tags = state.reading[editor.paper].tags
+    var col = inner.col + 1
+    let end = inner.col + inner.cols - 1
+    if tags.isEmpty {
+      grid.put("no tags yet", row: inner.row, col: col, limit: end - col, role: .dim)
+    }
+    for (index, tag) in tags.enumerated() {
+      guard col < end else { break }
+      let chip = "\(tag) ×"
+      let role: Role = editor.selectedTag == index ? .selection : .tag
+      col += grid.put(chip, row: inner.row, col: col, limit: end - col, role: role)
+      col += grid.put("  ", row: inner.row, col: col, limit: max(0, end - col))
+    }
+    drawInput(prompt: "add: ", editor.input, suggestions: state.tagCompletions(excluding: tags), row: inner.row + 1, col: inner.col + 1, cols: inner.cols - 2, &grid)
+    if inner.rows >= 3 {
+      let hint = "⏎ add · Tab complete · ⌫ on empty line removes · -name ⏎ removes · Esc close"
+      grid.put(hint, row: inner.row + 2, col: inner.col + 1, limit: inner.cols - 2, role: .dim)
+    }
+  }
+
+  /// A prompt, the text typed, a cursor, and the rest of the first completion dimmed.
+  static func drawInput(prompt: String, _ input: LineInput, suggestions: [String], row: Int, col: Int, cols: Int, _ grid: inout Grid) {
+    var x = col
+    let end = col + cols
+    x += grid.put(prompt, row: row, col: x, limit: end - x, role: .dim)
+    // Keep the end of a long input visible.
+    let room = max(1, end - x - 1)
+    var text = input.text
+    while TerminalText.width(text) > room, !text.isEmpty { text.removeFirst() }
+    x += grid.put(text, row: row, col: x, limit: end - x, role: .input)
+    if x < end {
+      let typed = input.text.lowercased()
+      let rest: String
+      if input.completionIndex == nil, !typed.isEmpty,
+        let match = suggestions.first(where: { $0.lowercased().hasPrefix(typed) && $0.count > typed.count })
+      {
+        rest = String(match.dropFirst(input.text.count))
+      } else {
+        rest = " "
+      }
+      let first = String(rest.prefix(1))
+      x += grid.put(first, row: row, col: x, limit: end - x, role: .cursor)
+      grid.put(String(rest.dropFirst()), row: row, col: x, limit: max(0, end - x), role: .completion)
+    }
+  }
+
+  // MARK: - Status line
+
+  static func drawStatus(_ state: AppState, _ rect: Rect, _ grid: inout Grid) {
+    grid.fill(rect, role: .status)
+    switch state.overlay {
+    case .confirmMarkAllRead(let count):
+      grid.put(" Mark \(count) shown paper\(count == 1 ? "" : "s") read? (y/n)", row: rect.row, col: 0, role: .statusMessage)
+      return
+    case .tagFilter(let input):
+      drawInput(prompt: " show papers tagged: ", input, suggestions: state.tagCompletions(excluding: []), row: rect.row, col: 0, cols: rect.cols, &grid)
+      grid.paint(row: rect.row, col: 0, cols: TerminalText.width(" show papers tagged: "), role: .status)
+      return
+    default:
+      break
+    }
+    let position = state.shown.isEmpty ? "0/0" : "\(state.selected + 1)/\(state.shown.count)"
+    var left = " \(position) shown · \(state.unreadCount) unread · \(state.library.count) total"
+    if state.filter.isActive { left += " · filter: \(state.filter.summary)" }
+    left += "  "
+    var col = grid.put(left, row: rect.row, col: 0, role: .status)
+
+    let saveText: String
+    let saveRole: Role
+    switch state.saveStatus {
+    case .saved: (saveText, saveRole) = ("saved ", .status)
+    case .pending: (saveText, saveRole) = ("saving… ", .status)
+    case .failed: (saveText, saveRole) = ("NOT SAVED — retrying ", .statusError)
+    }
+    let saveCol = rect.cols - TerminalText.width(saveText)
+    let room = saveCol - col - 1
+    if let message = state.message {
+      col += grid.put(message.text, row: rect.row, col: col, limit: max(0, room), role: message.kind == .error ? .statusError : .statusMessage)
+    } else {
+      let hints = Hints.text(for: state)
+      if TerminalText.width(hints) <= room { grid.put(hints, row: rect.row, col: col, role: .status) }
+    }
+    if saveCol > col { grid.put(saveText, row: rect.row, col: saveCol, role: saveRole) }
+  }
+}
+
+/// Key hints for the status line, made from the bindings in force.
+enum Hints {
+  static func text(for state: AppState) -> String {
+    let context = state.keyContext
+    let commands: [Command] =
+      context == .input
+      ? [.accept, .complete, .cancel]
+      : state.focus == .viewer
+        ? [.down, .back, .toggleRead, .editTags, .help, .quit]
+        : [.down, .open, .toggleRead, .editTags, .toggleUnreadOnly, .filterTag, .help, .quit]
+    var parts: [String] = []
+    for command in commands {
+      var keys = state.keymap.keys(for: command, in: context)
+      guard !keys.isEmpty, let hint = command.hint else { continue }
+      if command == .down, let up = state.keymap.keys(for: .up, in: context).first {
+        keys = [keys[0], up]
+        parts.append("\(keys[0])/\(up) \(state.focus == .viewer ? "scroll" : hint)")
+        continue
+      }
+      if command == .quit, state.focus == .viewer, state.keymap.command(for: keys[0], in: .viewer) != .quit {
+        keys = keys.filter { state.keymap.command(for: $0, in: .viewer) == .quit }
+        guard !keys.isEmpty else { continue }
+      }
+      parts.append("\(symbol(for: keys[0])) \(hint)")
+    }
+    return parts.joined(separator: " · ")
+  }
+
+  static func symbol(for key: Key) -> String {
+    switch key {
+    case .enter: return "⏎"
+    default: return key.description
+    }
+  }
+}
+
+/// The help overlay: every binding in force, generated from the keymap and the action table.
+enum HelpOverlay {
+  static func lines(for keymap: Keymap, statePath: String) -> [DetailLine] {
+    var out: [DetailLine] = []
+    let sections: [(String, KeyContext, [Command])] = [
+      ("Paper list", .list, Command.allCases.filter { !$0.isInputCommand }),
+      ("Abstract viewer", .viewer, Command.allCases.filter { !$0.isInputCommand }),
+      ("Tag editor and prompts", .input, Command.allCases.filter(\.isInputCommand)),
+    ]
+    for (title, context, commands) in sections {
+      if !out.isEmpty { out.append(DetailLine(text: "", role: .normal)) }
+      out.append(DetailLine(text: title, role: .heading))
+      for command in commands {
+        let keys = keymap.keys(for: command, in: context)
+        guard !keys.isEmpty else { continue }
+        let names = keys.map(\.description).joined(separator: " ")
+        let padded = names + String(repeating: " ", count: max(1, 20 - TerminalText.width(names)))
+        out.append(DetailLine(text: "  " + padded + command.help, role: .normal))
+      }
+    }
+    out.append(DetailLine(text: "", role: .normal))
+    out.append(DetailLine(text: "Keys come from keymaps/default.keymap and ~/.config/quire/keymap.", role: .dim))
+    if !statePath.isEmpty { out.append(DetailLine(text: "Reading state is saved to \(statePath)", role: .dim)) }
+    return out
+  }
+
+  static func draw(_ state: AppState, offset: Int, _ rect: Rect, _ grid: inout Grid) {
+    grid.fill(rect)
+    grid.box(rect, title: "Keys · any other key closes", focused: true)
+    let inner = rect.inner
+    guard !inner.isEmpty else { return }
+    let lines = lines(for: state.keymap, statePath: state.statePath)
+    let start = max(0, min(offset, lines.count - inner.rows))
+    for (index, line) in lines.dropFirst(start).prefix(inner.rows).enumerated() {
+      grid.put(line.text, row: inner.row + index, col: inner.col + 1, limit: inner.cols - 2, role: line.role)
+    }
+  }
+}
