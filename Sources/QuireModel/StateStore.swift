@@ -140,7 +140,7 @@ public struct StateStore: Sendable {
     return Data(out.utf8)
   }
 
-  static func jsonString(_ text: String) -> String {
+  public static func jsonString(_ text: String) -> String {
     var out = "\""
     for scalar in text.unicodeScalars {
       switch scalar {

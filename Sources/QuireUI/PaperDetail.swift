@@ -25,7 +25,7 @@ public enum PaperDetail {
       add("links: " + paper.links.map(\.display).joined(separator: " · "), .dim)
     }
     let tags = state.tags.isEmpty ? "none" : state.tags.joined(separator: " · ")
-    add("status: \(state.status.rawValue)   tags: \(tags)", .tag)
+    add("status: \(state.status.rawValue) · tags: \(tags)", .tag)
     for other in paper.alternates {
       var parts: [String] = []
       if let year = other.year { parts.append(String(year)) }

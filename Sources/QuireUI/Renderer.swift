@@ -31,11 +31,14 @@ public enum Renderer {
   static func drawHeader(_ state: AppState, _ rect: Rect, _ grid: inout Grid) {
     grid.fill(rect, role: .status)
     grid.put(" quire · \(state.library.name)", row: rect.row, col: 0, limit: rect.cols, role: .status)
-    let unread = "\(state.library.count) papers · \(state.unreadCount) unread · filter: \(state.filter.summary) "
-    let width = TerminalText.width(unread)
     let used = TerminalText.width(" quire · \(state.library.name)")
-    if used + 2 + width <= rect.cols {
-      grid.put(unread, row: rect.row, col: rect.cols - width, role: .status)
+    let counts = "\(state.library.count) papers · \(state.unreadCount) unread"
+    for summary in [counts + " · filter: \(state.filter.summary) ", counts + " "] {
+      let width = TerminalText.width(summary)
+      if used + 2 + width <= rect.cols {
+        grid.put(summary, row: rect.row, col: rect.cols - width, role: .status)
+        break
+      }
     }
   }
 
@@ -50,7 +53,7 @@ public enum Renderer {
       grid.put(" " + text, row: inner.row, col: inner.col, limit: inner.cols, role: .dim)
       return
     }
-    let authorCols = min(24, max(8, inner.cols / 4))
+    let authorCols = min(26, max(8, inner.cols / 3))
     let end = min(state.shown.count, state.listOffset + inner.rows)
     guard state.listOffset < end else { return }
     for position in state.listOffset..<end {
@@ -67,7 +70,7 @@ public enum Renderer {
       col += 5
       let remaining = inner.col + inner.cols - col
       guard remaining > 0 else { continue }
-      let authors = TerminalText.truncate(paper.shortAuthors(limit: 3), to: min(authorCols, remaining))
+      let authors = fittedAuthors(paper, columns: min(authorCols, remaining))
       grid.put(authors, row: row, col: col, limit: remaining)
       col += min(authorCols, remaining) + 1
       let titleCols = inner.col + inner.cols - col
@@ -83,6 +86,15 @@ public enum Renderer {
         grid.paint(row: row, col: inner.col, cols: inner.cols, role: focused ? .selection : .selectionUnfocused)
       }
     }
+  }
+
+  /// "Leshno, Lin, Pinkus +1", or fewer names ("Leshno +3") when the column is narrow.
+  static func fittedAuthors(_ paper: Paper, columns: Int) -> String {
+    for limit in stride(from: 3, through: 1, by: -1) {
+      let text = paper.shortAuthors(limit: limit)
+      if TerminalText.width(text) <= columns { return text }
+    }
+    return TerminalText.truncate(paper.shortAuthors(limit: 1), to: columns)
   }
 
   // MARK: - Abstract viewer
@@ -134,7 +146,7 @@ public enum Renderer {
     }
     drawInput(prompt: "add: ", editor.input, suggestions: state.tagCompletions(excluding: tags), row: inner.row + 1, col: inner.col + 1, cols: inner.cols - 2, &grid)
     if inner.rows >= 3 {
-      let hint = "⏎ add · Tab complete · ⌫ on empty line removes · -name ⏎ removes · Esc close"
+      let hint = "⏎ add · Tab complete · ⌫ on empty line removes a tag · Esc close"
       grid.put(hint, row: inner.row + 2, col: inner.col + 1, limit: inner.cols - 2, role: .dim)
     }
   }
@@ -194,12 +206,11 @@ public enum Renderer {
     case .failed: (saveText, saveRole) = ("NOT SAVED — retrying ", .statusError)
     }
     let saveCol = rect.cols - TerminalText.width(saveText)
-    let room = saveCol - col - 1
+    let room = saveCol - col - 2
     if let message = state.message {
       col += grid.put(message.text, row: rect.row, col: col, limit: max(0, room), role: message.kind == .error ? .statusError : .statusMessage)
     } else {
-      let hints = Hints.text(for: state)
-      if TerminalText.width(hints) <= room { grid.put(hints, row: rect.row, col: col, role: .status) }
+      grid.put(Hints.text(for: state, width: max(0, room)), row: rect.row, col: col, role: .status)
     }
     if saveCol > col { grid.put(saveText, row: rect.row, col: saveCol, role: saveRole) }
   }
@@ -207,7 +218,8 @@ public enum Renderer {
 
 /// Key hints for the status line, made from the bindings in force.
 enum Hints {
-  static func text(for state: AppState) -> String {
+  /// As many hints as fit in `width` columns, most useful first.
+  static func text(for state: AppState, width: Int) -> String {
     let context = state.keyContext
     let commands: [Command] =
       context == .input
@@ -230,7 +242,13 @@ enum Hints {
       }
       parts.append("\(symbol(for: keys[0])) \(hint)")
     }
-    return parts.joined(separator: " · ")
+    var text = ""
+    for part in parts {
+      let next = text.isEmpty ? part : text + " · " + part
+      if TerminalText.width(next) > width { break }
+      text = next
+    }
+    return text
   }
 
   static func symbol(for key: Key) -> String {
@@ -245,21 +263,26 @@ enum Hints {
 enum HelpOverlay {
   static func lines(for keymap: Keymap, statePath: String) -> [DetailLine] {
     var out: [DetailLine] = []
-    let sections: [(String, KeyContext, [Command])] = [
-      ("Paper list", .list, Command.allCases.filter { !$0.isInputCommand }),
-      ("Abstract viewer", .viewer, Command.allCases.filter { !$0.isInputCommand }),
-      ("Tag editor and prompts", .input, Command.allCases.filter(\.isInputCommand)),
+    let sections: [(String, KeyContext)] = [
+      ("Everywhere (in the viewer, moving keys scroll the abstract)", .global),
+      ("In the paper list", .list),
+      ("In the abstract viewer", .viewer),
+      ("In the tag editor and prompts (other keys type)", .input),
     ]
-    for (title, context, commands) in sections {
-      if !out.isEmpty { out.append(DetailLine(text: "", role: .normal)) }
-      out.append(DetailLine(text: title, role: .heading))
-      for command in commands {
-        let keys = keymap.keys(for: command, in: context)
+    for (title, context) in sections {
+      var rows: [DetailLine] = []
+      for command in Command.allCases {
+        // Each section lists only the bindings made in its own context.
+        let keys = keymap.keys(for: command, in: context).filter { keymap.bindings[context]?[$0] == command }
         guard !keys.isEmpty else { continue }
         let names = keys.map(\.description).joined(separator: " ")
         let padded = names + String(repeating: " ", count: max(1, 20 - TerminalText.width(names)))
-        out.append(DetailLine(text: "  " + padded + command.help, role: .normal))
+        rows.append(DetailLine(text: "  " + padded + command.help, role: .normal))
       }
+      guard !rows.isEmpty else { continue }
+      if !out.isEmpty { out.append(DetailLine(text: "", role: .normal)) }
+      out.append(DetailLine(text: title, role: .heading))
+      out += rows
     }
     out.append(DetailLine(text: "", role: .normal))
     out.append(DetailLine(text: "Keys come from keymaps/default.keymap and ~/.config/quire/keymap.", role: .dim))

@@ -1,0 +1,27 @@
+/// A paper and its reading state as one line of JSON, for `quire list` and for scripts.
+public enum PaperExport {
+  public static func jsonLine(_ paper: Paper, state: PaperState) -> String {
+    let s = StateStore.jsonString
+    var fields: [String] = []
+    fields.append("\"id\":\(s(paper.id.rawValue))")
+    fields.append("\"title\":\(s(paper.displayTitle))")
+    fields.append("\"untitled\":\(paper.hasTitle ? "false" : "true")")
+    fields.append("\"authors\":[\(paper.authors.map(s).joined(separator: ","))]")
+    fields.append("\"year\":\(paper.year.map(String.init) ?? "null")")
+    fields.append("\"venue\":\(paper.venue.map(s) ?? "null")")
+    fields.append("\"published\":\(paper.published.map { s($0.iso) } ?? "null")")
+    let links = paper.links.map { link in
+      "{\"label\":\(s(link.label)),\"url\":\(link.url.map(s) ?? "null")}"
+    }
+    fields.append("\"links\":[\(links.joined(separator: ","))]")
+    fields.append("\"status\":\(s(state.status.rawValue))")
+    fields.append("\"tags\":[\(state.tags.map(s).joined(separator: ","))]")
+    fields.append("\"abstract\":\(paper.abstract.map(s) ?? "null")")
+    let alternates = paper.alternates.map { other in
+      "{\"line\":\(other.source.line),\"year\":\(other.year.map(String.init) ?? "null"),"
+        + "\"venue\":\(other.venue.map(s) ?? "null"),\"authors\":[\(other.authors.map(s).joined(separator: ","))]}"
+    }
+    fields.append("\"alsoListed\":[\(alternates.joined(separator: ","))]")
+    return "{" + fields.joined(separator: ",") + "}"
+  }
+}

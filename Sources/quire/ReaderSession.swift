@@ -1,0 +1,86 @@
+import Foundation
+import QuireModel
+import QuireTerminal
+import QuireUI
+
+/// Runs the reader: keys in, `Reader.update`, effects out, the screen drawn after each.
+struct ReaderSession {
+  var state: AppState
+  let store: StateStore
+  let terminal: Terminal
+
+  init(library: Library, reading: ReadingState, keymap: Keymap, store: StateStore, environment: [String: String]) {
+    self.store = store
+    terminal = Terminal(environment: environment)
+    state = AppState(
+      library: library, reading: reading, keymap: keymap, size: ScreenSize(rows: 24, cols: 80),
+      statePath: store.path)
+  }
+
+  mutating func run(startupProblems: [Diagnostic]) {
+    SignalTrap.install()
+    terminal.start()
+    _ = Reader.update(&state, .resize(terminal.size))
+    if let first = startupProblems.first, state.message == nil {
+      let more = startupProblems.count > 1 ? " (+\(startupProblems.count - 1) more; `quire check` lists them)" : ""
+      state.message = .error(first.description + more)
+    }
+    terminal.draw(Renderer.render(state), full: true)
+    var lastTick = Date()
+    while true {
+      if let signalNumber = SignalTrap.take() {
+        finish()
+        SignalTrap.exitAsSignalled(signalNumber)
+      }
+      let message: Message
+      switch terminal.read(milliseconds: 500) {
+      case .key(let key): message = .key(key)
+      case .resize(let size): message = .resize(size)
+      case .idle:
+        // A failed save is retried every few seconds while idle.
+        guard Date().timeIntervalSince(lastTick) >= 3 else { continue }
+        lastTick = Date()
+        message = .tick
+      }
+      var full = false
+      var pending = [message]
+      while !pending.isEmpty {
+        for effect in Reader.update(&state, pending.removeFirst()) {
+          switch effect {
+          case .save: pending.append(.saveFinished(error: save()))
+          case .redraw: full = true
+          case .quit:
+            finish()
+            return
+          }
+        }
+      }
+      terminal.draw(Renderer.render(state), full: full)
+    }
+  }
+
+  /// Saves the reading state; the error text, if it failed.
+  func save() -> String? {
+    do {
+      try store.save(state.reading)
+      return nil
+    } catch {
+      return error.description
+    }
+  }
+
+  /// Saves what is not saved yet and restores the terminal. If the state still cannot be
+  /// saved, it is written to a rescue file and the user is told where.
+  func finish() {
+    var failure: String?
+    if state.saveStatus != .saved { failure = save() }
+    terminal.stop()
+    guard let failure else { return }
+    let rescue = NSTemporaryDirectory() + "quire-state-rescue-\(getpid()).json"
+    var note = "quire: \(failure)\n"
+    if (try? StateStore(path: rescue).save(state.reading)) != nil {
+      note += "quire: your reading state was written to \(rescue) instead; copy it to \(store.path) when you can.\n"
+    }
+    FileHandle.standardError.write(Data(note.utf8))
+  }
+}
