@@ -144,10 +144,22 @@ public struct Paper: Equatable, Sendable {
 
   public var hasTitle: Bool { title.map { !$0.isEmpty } ?? false }
 
-  /// Family names: the last word of each author ("Alex M. Bronstein" → "Bronstein").
+  /// Family names: the last word of each author ("Alex M. Bronstein" → "Bronstein"), or
+  /// the first for names written family-first in CJK scripts ("山田 太郎" → "山田").
   public var familyNames: [String] {
     authors.map { name in
-      name.split(separator: " ").last.map(String.init) ?? name
+      let words = name.split(separator: " ")
+      let familyFirst = name.unicodeScalars.first.map(Paper.isCJK) ?? false
+      return (familyFirst ? words.first : words.last).map(String.init) ?? name
+    }
+  }
+
+  static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0x20000...0x2FFFD:
+      return true
+    default:
+      return false
     }
   }
 

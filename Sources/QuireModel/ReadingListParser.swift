@@ -50,7 +50,7 @@ public struct ReadingListParser {
     var lineNumber = 0
     // Split on \n only and drop a trailing \r, so CRLF files read the same and a stray
     // \r inside a line is kept for the display layer to show, not silently lost.
-    for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+    for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
       lineNumber += 1
       var line = Substring(rawLine)
       if line.hasSuffix("\r") { line = line.dropLast() }

@@ -37,8 +37,9 @@ public struct ReadingState: Equatable, Sendable {
     set { papers[id] = newValue.isUntouched ? nil : newValue }
   }
 
-  /// A tag as the user means it: trimmed, inner white space as single dashes-free spaces.
+  /// A tag as the user means it: trimmed, with inner white space turned into one dash, so
+  /// that a tag is always one word ("deep learning" → "deep-learning").
   public static func normalizeTag(_ raw: String) -> String {
-    TextNormalizer.collapseWhitespace(raw)
+    raw.split(whereSeparator: { $0.isWhitespace }).joined(separator: "-")
   }
 }

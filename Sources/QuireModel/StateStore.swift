@@ -116,7 +116,11 @@ public struct StateStore: Sendable {
   static func describeJSONError(_ error: Error, data: Data) -> String {
     let nsError = error as NSError
     var message = nsError.userInfo[NSDebugDescriptionErrorKey] as? String ?? nsError.localizedDescription
-    if let offset = nsError.userInfo["NSJSONSerializationErrorIndex"] as? Int, offset <= data.count {
+    var offset = nsError.userInfo["NSJSONSerializationErrorIndex"] as? Int
+    if offset == nil, let range = message.range(of: "around character ") {
+      offset = Int(message[range.upperBound...].prefix { $0.isNumber })
+    }
+    if let offset, offset <= data.count {
       let line = data.prefix(offset).reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
       message = "line \(line): " + message
     }

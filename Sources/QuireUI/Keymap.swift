@@ -62,7 +62,7 @@ public struct Keymap: Sendable, Equatable {
   public mutating func apply(_ text: String, file: String) -> [Diagnostic] {
     var problems: [Diagnostic] = []
     var lineNumber = 0
-    for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+    for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
       lineNumber += 1
       var line = Substring(rawLine)
       if line.hasSuffix("\r") { line = line.dropLast() }

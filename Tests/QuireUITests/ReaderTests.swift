@@ -1,0 +1,412 @@
+import QuireModel
+import Testing
+
+@testable import QuireUI
+
+@Suite("Update: moving")
+struct MovingTests {
+  @Test("j/k and arrows move one paper, stopping at the ends")
+  func stepByStep() {
+    var state = makeState()
+    state.press(.char("j"), .down)
+    #expect(state.selected == 2)
+    state.press(.char("k"))
+    #expect(state.selected == 1)
+    state.press(.up, .up, .up)
+    #expect(state.selected == 0)
+    state.press(.char("G"), .char("j"))
+    #expect(state.selected == 12)
+  }
+
+  @Test("g/G, Home/End jump to the ends")
+  func ends() {
+    var state = makeState()
+    state.press(.end)
+    #expect(state.selected == 12)
+    state.press(.home)
+    #expect(state.selected == 0)
+    state.press(.char("G"))
+    #expect(state.selected == 12)
+    state.press(.char("g"))
+    #expect(state.selected == 0)
+  }
+
+  @Test("pages move by the list's height; the selection stays on screen")
+  func paging() {
+    var state = makeState(rows: 12, cols: 120)  // 8 rows of papers
+    #expect(state.layout.list.inner.rows == 8)
+    state.press(.pageDown)
+    #expect(state.selected == 8)
+    #expect(state.listOffset == 1)
+    state.press(.ctrl("u"))
+    #expect(state.selected == 4)
+    #expect(state.listOffset == 1)
+    state.press(.pageUp)
+    #expect(state.selected == 0)
+    #expect(state.listOffset == 0)
+    state.press(.ctrl("d"))
+    #expect(state.selected == 4)
+    state.press(.space)
+    #expect(state.selected == 12)
+    #expect(state.listOffset == 5)
+  }
+
+  @Test("Enter opens the paper in the viewer, where moving keys scroll; Esc returns")
+  func viewerScrolls() {
+    var state = makeState(rows: 14, cols: 60)
+    state.press(.enter)
+    #expect(state.focus == .viewer)
+    state.press(.char("j"), .char("j"))
+    #expect(state.selected == 0)
+    #expect(state.viewerOffset == 2)
+    state.press(.char("G"))
+    let bottom = state.viewerOffset
+    #expect(bottom > 2)
+    state.press(.char("j"))
+    #expect(state.viewerOffset == bottom)  // never past the end
+    state.press(.char("g"))
+    #expect(state.viewerOffset == 0)
+    state.press(.escape)
+    #expect(state.focus == .list)
+    state.press(.tab)
+    #expect(state.focus == .viewer)
+    state.press(.char("q"))
+    #expect(state.focus == .list)
+    state.press(.backTab)
+    #expect(state.focus == .viewer)
+  }
+
+  @Test("a new selection starts the viewer at the top")
+  func viewerResets() {
+    var state = makeState(rows: 14, cols: 60)
+    state.press(.enter, .char("j"), .char("j"), .tab, .char("j"))
+    #expect(state.selected == 1)
+    #expect(state.viewerOffset == 0)
+  }
+
+  @Test("resizing keeps the selection visible")
+  func resize() {
+    var state = makeState()
+    state.press(.char("G"))
+    _ = Reader.update(&state, .resize(ScreenSize(rows: 10, cols: 40)))
+    let rows = state.layout.list.inner.rows
+    #expect(state.selected >= state.listOffset && state.selected < state.listOffset + rows)
+    _ = Reader.update(&state, .resize(ScreenSize(rows: 5, cols: 20)))
+    #expect(state.layout.tooSmall)
+    _ = Reader.update(&state, .resize(ScreenSize(rows: 30, cols: 120)))
+    #expect(state.selected == 12)
+  }
+
+  @Test("an unbound key says so and changes nothing")
+  func unbound() {
+    var state = makeState()
+    let effects = state.press(.char("Z"))
+    #expect(effects.isEmpty)
+    #expect(state.message?.text.contains("Z is not bound") == true)
+    #expect(state.selected == 0)
+  }
+}
+
+@Suite("Update: reading status")
+struct StatusTests {
+  @Test("r toggles read and unread, keeps the unread count, and asks for a save")
+  func toggle() {
+    var state = makeState()
+    let id = state.selectedPaper!.id
+    #expect(state.press(.char("r")) == [.save])
+    #expect(state.reading[id].status == .read)
+    #expect(state.unreadCount == 12)
+    #expect(state.saveStatus == .pending)
+    #expect(state.message == .info("marked read"))
+    state.press(.char("r"))
+    #expect(state.reading[id].status == .unread)
+    #expect(state.unreadCount == 13)
+    #expect(state.reading.papers.isEmpty)
+  }
+
+  @Test("mark all shown read asks first; n leaves everything as it was")
+  func markAllCancelled() {
+    var state = makeState()
+    #expect(state.press(.char("A")).isEmpty)
+    #expect(state.overlay == .confirmMarkAllRead(count: 13))
+    #expect(Renderer.render(state).lines.last?.contains("Mark 13 shown papers read? (y/n)") == true)
+    #expect(state.press(.char("n")).isEmpty)
+    #expect(state.overlay == nil)
+    #expect(state.unreadCount == 13)
+  }
+
+  @Test("mark all shown read marks only what is shown")
+  func markAllShown() {
+    var state = makeState()
+    state.press(.char("r"), .char("u"))  // first read; show unread only
+    #expect(state.shown.count == 12)
+    state.press(.char("j"), .char("t"))
+    state.type("keep")
+    state.press(.enter, .escape)
+    state.press(.char("f"))
+    state.type("keep")
+    state.press(.enter)
+    #expect(state.shown.count == 1)
+    state.press(.char("A"))
+    #expect(state.press(.char("y")) == [.save])
+    #expect(state.unreadCount == 11)
+    #expect(state.message == .info("marked 1 paper read"))
+    state.press(.char("A"))
+    #expect(state.overlay == nil)
+    #expect(state.message?.text == "every paper shown is already read")
+  }
+
+  @Test("counts follow the saved state at start, ignoring papers not in this library")
+  func initialCounts() {
+    var reading = ReadingState()
+    let library = BuiltinLibrary.load()
+    reading[library[0].id] = PaperState(status: .read, tags: ["a"])
+    reading[PaperID("not-in-this-library")] = PaperState(status: .read, tags: ["b"])
+    let state = makeState(reading: reading, library: library)
+    #expect(state.unreadCount == 12)
+    #expect(state.tagUse == ["a": 1, "b": 1])
+  }
+
+  @Test("save results: failure is shown and retried on tick, success clears it")
+  func saveOutcomes() {
+    var state = makeState()
+    state.press(.char("r"))
+    _ = Reader.update(&state, .saveFinished(error: "cannot save /x/state.json: No space left on device"))
+    #expect(state.saveStatus == .failed("cannot save /x/state.json: No space left on device"))
+    #expect(state.message?.kind == .error)
+    #expect(state.message?.text.contains("No space left on device") == true)
+    #expect(Renderer.render(state).lines.last?.contains("NOT SAVED") == true)
+    #expect(Reader.update(&state, .tick) == [.save])
+    _ = Reader.update(&state, .saveFinished(error: nil))
+    #expect(state.saveStatus == .saved)
+    #expect(state.message == .info("saved after all"))
+    #expect(Reader.update(&state, .tick).isEmpty)
+  }
+
+  @Test("q quits, C-l redraws")
+  func quitAndRedraw() {
+    var state = makeState()
+    #expect(state.press(.char("q")) == [.quit])
+    #expect(state.press(.ctrl("l")) == [.redraw])
+  }
+}
+
+@Suite("Update: tags")
+struct TagTests {
+  @Test("t opens the editor; typing and Enter adds; Enter on an empty line closes")
+  func addTags() {
+    var state = makeState()
+    let id = state.selectedPaper!.id
+    state.press(.char("t"))
+    #expect(state.isTagEditorOpen)
+    state.type("theory")
+    #expect(state.press(.enter) == [.save])
+    state.type("deep learning")  // white space becomes a dash
+    state.press(.enter)
+    #expect(state.reading[id].tags == ["theory", "deep-learning"])
+    state.type("theory")
+    #expect(state.press(.enter).isEmpty)
+    #expect(state.message?.text == "already tagged 'theory'")
+    state.press(.enter)
+    #expect(state.overlay == nil)
+  }
+
+  @Test("letters that are keys elsewhere type themselves in the editor")
+  func lettersType() {
+    var state = makeState()
+    state.press(.char("t"))
+    state.type("qjkrtug?")
+    guard case .tagEditor(let editor) = state.overlay else {
+      Issue.record("editor closed")
+      return
+    }
+    #expect(editor.input.text == "qjkrtug?")
+    #expect(state.selected == 0)
+  }
+
+  @Test("Tab completes from tags used in the library, most used first")
+  func completion() {
+    var state = makeState()
+    for (n, tag) in ["theory", "theano", "gan"].enumerated() {
+      state.press(.char("g"))
+      for _ in 0..<n { state.press(.char("j")) }
+      state.press(.char("t"))
+      state.type(tag)
+      state.press(.enter, .escape)
+    }
+    state.press(.char("G"), .char("t"))
+    state.type("g")
+    state.press(.tab)
+    #expect(editorText(state) == "gan")
+    state.press(.ctrl("u"))
+    state.type("th")
+    state.press(.tab)
+    #expect(editorText(state) == "the")  // the common prefix first
+    state.press(.tab)
+    #expect(editorText(state) == "theano")  // then the candidates in turn, equal use alphabetical
+    state.press(.tab)
+    #expect(editorText(state) == "theory")
+    state.press(.tab)
+    #expect(editorText(state) == "theano")
+    state.press(.enter)
+    #expect(state.reading[state.selectedPaper!.id].tags == ["theano"])
+  }
+
+  @Test("Tab first extends to the common prefix")
+  func commonPrefix() {
+    var state = makeState()
+    state.press(.char("t"))
+    state.type("generalization")
+    state.press(.enter)
+    state.type("generative")
+    state.press(.enter, .escape, .char("j"), .char("t"))
+    state.type("g")
+    state.press(.tab)
+    #expect(editorText(state) == "genera")
+    state.press(.tab)
+    #expect(editorText(state) == "generalization")
+  }
+
+  @Test("Backspace on an empty line selects the last tag, then removes it")
+  func removeWithBackspace() {
+    var state = makeState()
+    let id = state.selectedPaper!.id
+    state.press(.char("t"))
+    state.type("a")
+    state.press(.enter)
+    state.type("b")
+    state.press(.enter)
+    state.press(.backspace)
+    #expect(state.reading[id].tags == ["a", "b"])
+    #expect(state.press(.backspace) == [.save])
+    #expect(state.reading[id].tags == ["a"])
+    #expect(state.message?.text == "removed tag 'b'")
+  }
+
+  @Test("Left/Right pick a tag, Delete removes it; -name Enter removes by name")
+  func removeOthers() {
+    var state = makeState()
+    let id = state.selectedPaper!.id
+    state.press(.char("t"))
+    for tag in ["a", "b", "c"] {
+      state.type(tag)
+      state.press(.enter)
+    }
+    state.press(.left, .left, .delete)
+    #expect(state.reading[id].tags == ["a", "c"])
+    state.type("-a")
+    state.press(.enter)
+    #expect(state.reading[id].tags == ["c"])
+    state.type("-zzz")
+    #expect(state.press(.enter).isEmpty)
+    #expect(state.message?.text == "this paper has no tag 'zzz'")
+  }
+
+  @Test("Esc closes the editor without adding what was typed")
+  func escape() {
+    var state = makeState()
+    state.press(.char("t"))
+    state.type("unfinished")
+    #expect(state.press(.escape).isEmpty)
+    #expect(state.overlay == nil)
+    #expect(state.reading.papers.isEmpty)
+  }
+
+  func editorText(_ state: AppState) -> String? {
+    if case .tagEditor(let editor) = state.overlay { return editor.input.text }
+    return nil
+  }
+}
+
+@Suite("Update: filters")
+struct FilterTests {
+  @Test("u shows only unread papers, keeping the selection; u again shows all")
+  func unreadOnly() {
+    var state = makeState()
+    state.press(.char("j"), .char("r"), .char("j"), .char("j"))
+    let selected = state.selectedPaper!.id
+    state.press(.char("u"))
+    #expect(state.filter.unreadOnly)
+    #expect(state.shown.count == 12)
+    #expect(state.selectedPaper!.id == selected)
+    #expect(Renderer.render(state).lines.last?.contains("filter: unread") == true)
+    state.press(.char("u"))
+    #expect(state.shown.count == 13)
+    #expect(state.selectedPaper!.id == selected)
+  }
+
+  @Test("a paper marked read stays in the unread view until the filter changes")
+  func stableView() {
+    var state = makeState()
+    state.press(.char("u"), .char("r"))
+    #expect(state.shown.count == 13)
+    #expect(state.unreadCount == 12)
+  }
+
+  @Test("f filters by a tag with completion; F clears every filter")
+  func tagFilter() {
+    var state = makeState()
+    state.press(.char("f"))
+    #expect(state.overlay == nil)
+    #expect(state.message?.text.contains("no paper has a tag") == true)
+    state.press(.char("j"), .char("t"))
+    state.type("theory")
+    state.press(.enter, .escape, .char("G"), .char("t"))
+    state.type("theory")
+    state.press(.enter, .escape)
+    state.press(.char("f"))
+    state.type("th")
+    state.press(.tab)
+    #expect(state.overlay == .tagFilter(LineInput(text: "theory")))
+    state.press(.enter)
+    #expect(state.filter.tag == "theory")
+    #expect(state.shown.count == 2)
+    #expect(state.selected == 1)  // the last paper, still selected
+    state.press(.char("u"))
+    #expect(state.filter == Filter(unreadOnly: true, tag: "theory"))
+    state.press(.char("F"))
+    #expect(state.filter == Filter())
+    #expect(state.shown.count == 13)
+  }
+
+  @Test("a filter that matches nothing says so; keys that need a paper do nothing")
+  func emptyView() {
+    var state = makeState()
+    state.press(.char("A"), .char("y"), .char("u"))
+    #expect(state.shown.isEmpty)
+    #expect(state.press(.char("r")).isEmpty)
+    #expect(state.message?.text == "no paper selected")
+    state.press(.char("t"))
+    #expect(state.overlay == nil)
+    state.press(.enter, .char("j"), .char("G"))
+    #expect(Renderer.render(state).text.contains("No paper matches filter: unread"))
+  }
+}
+
+@Suite("Update: help")
+struct HelpTests {
+  @Test("? opens help generated from the bindings; moving keys scroll it; another key closes it")
+  func help() {
+    var state = makeState(rows: 16, cols: 90)
+    state.press(.char("?"))
+    #expect(state.overlay == .help(offset: 0))
+    let screen = Renderer.render(state).text
+    #expect(screen.contains("Keys · any other key closes"))
+    #expect(screen.contains("j Down              move down"))
+    state.press(.char("j"), .char("j"))
+    #expect(state.overlay == .help(offset: 2))
+    state.press(.char("x"))
+    #expect(state.overlay == nil)
+    #expect(state.selected == 0)
+  }
+
+  @Test("help follows the user's bindings")
+  func helpFollowsKeymap() {
+    var state = makeState(rows: 40, cols: 100)
+    state.keymap.apply("bind x toggle-read\nunbind r", file: "user")
+    state.press(.char("?"))
+    let screen = Renderer.render(state).text
+    #expect(screen.contains("x                   mark read / unread"))
+    #expect(!screen.contains("r                   mark read / unread"))
+  }
+}

@@ -1,0 +1,133 @@
+import QuireModel
+import Testing
+
+@testable import QuireUI
+
+/// Whole screens drawn into an in-memory grid and compared with the expected text.
+@Suite("Screens")
+struct ScreenTests {
+  static let fixture = """
+    - Published: 02 March 2018
+
+    **authors:** 山田 太郎, Ana Müller, Chen Wei**journal:** 情報処理学会論文誌**publication year:** 2018**links:** J-STAGE
+
+    **abstract:** 深層学習の汎化について. We study generalization in deep networks trained on kanji, kana and Hangul (한국어) text.
+
+    - Published: 01 November 2017
+
+    **authors:** M Leshno, VY Lin, A Pinkus, S Schocken**journal:** Neural Networks**publication year:** 1993**links:** ScienceDirect
+
+    **abstract:** Several researchers characterized the activation function under which multilayer feedforward networks can act as universal approximators.
+
+    - Paper added: 日本語の論文タイトル: 深層ネットワークの表現力
+    - Paper added: Why are Deep Nets Reversible. A Simple Theory
+    """
+
+  func state(rows: Int, cols: Int) -> AppState {
+    let library = Library.parse(readingList: Self.fixture, file: "fixture.txt", name: "fixture.txt")
+    var reading = ReadingState()
+    reading[library[1].id] = PaperState(status: .read, tags: ["theory"])
+    return AppState(library: library, reading: reading, keymap: .builtinDefault, size: ScreenSize(rows: rows, cols: cols))
+  }
+
+  @Test("side by side on a wide terminal")
+  func wide() {
+    var state = state(rows: 16, cols: 100)
+    state.press(.char("j"), .char("j"))
+    expectScreen(Renderer.render(state), """
+       quire · fixture.txt                                             4 papers · 3 unread · filter: none
+      ┌ Papers ────────────────────────────────────────┐┌ Paper ─────────────────────────────────────────┐
+      │ ● 2018 山田, Müller +1  ‹深層学習の汎化につい… ││ 日本語の論文タイトル: 深層ネットワークの表現力 │
+      │ ○ 1993 Leshno, Lin +2   ‹Several researchers c…││ status: unread · tags: none                    │
+      │▸● ―                     日本語の論文タイトル: …││                                                │
+      │ ● ―                     Why are Deep Nets Reve…││ No abstract in fixture.txt.                    │
+      │                                                ││                                                │
+      │                                                ││                                                │
+      │                                                ││                                                │
+      │                                                ││                                                │
+      │                                                ││                                                │
+      │                                                ││                                                │
+      │                                                ││                                                │
+      │                                                ││                                                │
+      └────────────────────────────────────────────────┘└────────────────────────────────────────────────┘
+       3/4 shown · 3 unread · 4 total  j/k move · ⏎ open · r read · t tags · u unread               saved
+      """)
+  }
+
+  @Test("stacked on a narrow terminal, with double-width text in both panes")
+  func narrow() {
+    let state = state(rows: 20, cols: 50)
+    expectScreen(Renderer.render(state), """
+       quire · fixture.txt          4 papers · 3 unread
+      ┌ Papers ────────────────────────────────────────┐
+      │▸● 2018 山田, Müller +1  ‹深層学習の汎化につい… │
+      │ ○ 1993 Leshno, Lin +2   ‹Several researchers c…│
+      │ ● ―                     日本語の論文タイトル: …│
+      │ ● ―                     Why are Deep Nets Reve…│
+      │                                                │
+      └────────────────────────────────────────────────┘
+      ┌ Paper ─────────────────────────────────────────┐
+      │ ‹山田 et al. (2018) — 深層学習の汎化について.  │
+      │ We study generalization in deep networks…›     │
+      │ 山田 太郎, Ana Müller, Chen Wei                │
+      │ 情報処理学会論文誌 · 2018 · published 2 Mar    │
+      │ 2018                                           │
+      │ links: J-STAGE                                 │
+      │ status: unread · tags: none                    │
+      │                                                │
+      │ 深層学習の汎化について. We study               │
+      └────────────────────────────────────────── 81% ─┘
+       1/4 shown · 3 unread · 4 total  j/k move   saved
+      """)
+  }
+
+  @Test("the tag editor opens below the viewer with its tags, input and completion")
+  func tagEditor() {
+    var state = state(rows: 16, cols: 100)
+    state.press(.char("t"))
+    state.type("th")
+    let lines = Renderer.render(state).lines
+    #expect(lines[10].hasPrefix("│                                                │┌ Tags ─"))
+    #expect(lines[11].contains("no tags yet"))
+    #expect(lines[12].contains("add: theory"))
+  }
+
+  @Test("a terminal too small for the layout shows a short message, and recovers")
+  func tooSmall() {
+    var state = state(rows: 8, cols: 30)
+    expectScreen(Renderer.render(state), """
+       quire needs 40×10 (now 30×8)
+
+
+
+
+
+
+
+      """)
+    _ = Reader.update(&state, .resize(ScreenSize(rows: 10, cols: 40)))
+    #expect(Renderer.render(state).text.contains("┌ Papers"))
+  }
+
+  @Test("every row of every pane is exactly as wide as the screen, at many sizes")
+  func noOverflow() {
+    for (rows, cols) in [(10, 40), (12, 41), (24, 80), (30, 99), (30, 100), (40, 137), (50, 200)] {
+      var state = state(rows: rows, cols: cols)
+      for key: Key in [.char("j"), .char("t")] {
+        state.press(key)
+        let grid = Renderer.render(state)
+        for line in grid.lines { #expect(TerminalText.width(line) == cols, "\(rows)×\(cols): \(line)") }
+      }
+    }
+  }
+
+  func expectScreen(_ grid: Grid, _ expected: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+    let actual = grid.text
+    if actual != expected {
+      let diff = zip(actual.split(separator: "\n", omittingEmptySubsequences: false), expected.split(separator: "\n", omittingEmptySubsequences: false))
+        .enumerated().filter { $0.element.0 != $0.element.1 }
+        .map { "row \($0.offset):\n  got:      \($0.element.0)\n  expected: \($0.element.1)" }
+      Issue.record("screen differs:\n\(diff.joined(separator: "\n"))\n--- whole screen ---\n\(actual)", sourceLocation: sourceLocation)
+    }
+  }
+}
