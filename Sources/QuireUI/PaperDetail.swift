@@ -1,3 +1,4 @@
+import Foundation
 import QuireModel
 
 /// A line of the abstract viewer: text already cut to the pane width, and its role.
@@ -19,7 +20,10 @@ public enum PaperDetail {
     var facts: [String] = []
     if let venue = paper.venue { facts.append(venue) }
     if let year = paper.year { facts.append(String(year)) }
-    if let published = paper.published { facts.append("published \(published.display)") }
+    // No-break spaces keep a date on one line when the facts wrap.
+    if let published = paper.published {
+      facts.append("published \(published.display)".replacingOccurrences(of: " ", with: "\u{00A0}"))
+    }
     if !facts.isEmpty { add(facts.joined(separator: " · "), .dim) }
     if !paper.links.isEmpty {
       add("links: " + paper.links.map(\.display).joined(separator: " · "), .dim)
@@ -27,10 +31,13 @@ public enum PaperDetail {
     let tags = state.tags.isEmpty ? "none" : state.tags.joined(separator: " · ")
     add("status: \(state.status.rawValue) · tags: \(tags)", .tag)
     for other in paper.alternates {
+      // Only what differs from the paper as shown above.
       var parts: [String] = []
-      if let year = other.year { parts.append(String(year)) }
-      if let venue = other.venue { parts.append(venue) }
-      if !other.authors.isEmpty { parts.append(other.authors.joined(separator: ", ")) }
+      if let year = other.year, year != paper.year { parts.append(String(year)) }
+      if let venue = other.venue, venue != paper.venue { parts.append(venue) }
+      if !other.authors.isEmpty, other.authors != paper.authors { parts.append(other.authors.joined(separator: ", ")) }
+      if let published = other.published, published != paper.published { parts.append("published \(published.display)") }
+      if parts.isEmpty { continue }
       add("also listed (line \(other.source.line)): " + parts.joined(separator: " · "), .dim)
     }
     out.append(DetailLine(text: "", role: .normal))

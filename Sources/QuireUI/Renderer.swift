@@ -75,11 +75,16 @@ public enum Renderer {
       col += min(authorCols, remaining) + 1
       let titleCols = inner.col + inner.cols - col
       if titleCols > 0 {
-        var title = paper.compactLabel
-        if !entry.tags.isEmpty { title += "  #" + entry.tags.joined(separator: " #") }
+        // Tags sit at the right end of the row and may take up to a third of the title's room.
+        var tagCols = 0
+        if !entry.tags.isEmpty && titleCols >= 12 {
+          let tags = TerminalText.truncate(entry.tags.map { "#" + $0 }.joined(separator: " "), to: titleCols / 3)
+          tagCols = TerminalText.width(tags) + 1
+          grid.put(tags, row: row, col: col + titleCols - tagCols + 1, limit: tagCols - 1, role: .tag)
+        }
         grid.put(
-          TerminalText.truncate(title, to: titleCols), row: row, col: col, limit: titleCols,
-          role: paper.hasTitle ? .normal : .label)
+          TerminalText.truncate(paper.compactLabel, to: titleCols - tagCols), row: row, col: col,
+          limit: titleCols - tagCols, role: paper.hasTitle ? .normal : .label)
       }
       if isSelected {
         let focused = state.focus == .list

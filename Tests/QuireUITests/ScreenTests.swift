@@ -38,7 +38,7 @@ struct ScreenTests {
        quire · fixture.txt                                             4 papers · 3 unread · filter: none
       ┌ Papers ────────────────────────────────────────┐┌ Paper ─────────────────────────────────────────┐
       │ ● 2018 山田, Müller +1  ‹深層学習の汎化につい… ││ 日本語の論文タイトル: 深層ネットワークの表現力 │
-      │ ○ 1993 Leshno, Lin +2   ‹Several researchers c…││ status: unread · tags: none                    │
+      │ ○ 1993 Leshno, Lin +2   ‹Several resea… #theory││ status: unread · tags: none                    │
       │▸● ―                     日本語の論文タイトル: …││                                                │
       │ ● ―                     Why are Deep Nets Reve…││ No abstract in fixture.txt.                    │
       │                                                ││                                                │
@@ -61,7 +61,7 @@ struct ScreenTests {
        quire · fixture.txt          4 papers · 3 unread
       ┌ Papers ────────────────────────────────────────┐
       │▸● 2018 山田, Müller +1  ‹深層学習の汎化につい… │
-      │ ○ 1993 Leshno, Lin +2   ‹Several researchers c…│
+      │ ○ 1993 Leshno, Lin +2   ‹Several resea… #theory│
       │ ● ―                     日本語の論文タイトル: …│
       │ ● ―                     Why are Deep Nets Reve…│
       │                                                │
@@ -70,8 +70,8 @@ struct ScreenTests {
       │ ‹山田 et al. (2018) — 深層学習の汎化について.  │
       │ We study generalization in deep networks…›     │
       │ 山田 太郎, Ana Müller, Chen Wei                │
-      │ 情報処理学会論文誌 · 2018 · published 2 Mar    │
-      │ 2018                                           │
+      │ 情報処理学会論文誌 · 2018 ·                    │
+      │ published 2 Mar 2018                           │
       │ links: J-STAGE                                 │
       │ status: unread · tags: none                    │
       │                                                │
