@@ -36,7 +36,7 @@ struct LibraryOptions: ParsableArguments {
     do {
       return try Library.load(readingListAt: file)
     } catch {
-      throw ValidationError("cannot open \(error)")
+      throw QuireFailure(message: "cannot open \(error)")
     }
   }
 
