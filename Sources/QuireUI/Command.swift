@@ -66,7 +66,7 @@ public enum Command: String, CaseIterable, Sendable {
     case .accept: return "add the typed tag / accept the prompt"
     case .cancel: return "close the tag editor / cancel the prompt"
     case .complete: return "complete from tags already used"
-    case .deleteBackward: return "delete a character; on an empty line select, then remove, the last tag"
+    case .deleteBackward: return "delete a character; on an empty line, pick then remove the last tag"
     case .clearInput: return "clear the typed text"
     case .selectPreviousTag: return "select the previous tag"
     case .selectNextTag: return "select the next tag"
