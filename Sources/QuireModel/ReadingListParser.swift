@@ -41,6 +41,8 @@ public struct ReadingListParser {
       current = nil
       lastField = nil
       if listing.authors.isEmpty && listing.abstract == nil && listing.title == nil {
+        // One problem per line is enough: a bad date already points at this entry.
+        if diagnostics.last?.line == listing.source.line { return }
         problem(listing.source.line, "entry has no authors or abstract; expected '**authors:**' and '**abstract:**' fields after '- Published:'")
         return
       }

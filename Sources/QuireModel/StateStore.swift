@@ -172,7 +172,7 @@ public struct StateStore: Sendable {
 public enum DurableFile {
   public static func replace(path: String, with data: Data) throws(StateStore.SaveError) {
     func fail(_ what: String, _ code: Int32 = errno) -> StateStore.SaveError {
-      StateStore.SaveError(path: path, reason: "\(what): \(String(cString: strerror(code)))")
+      StateStore.SaveError(path: path, reason: "\(String(cString: strerror(code))) (\(what))")
     }
 
     // Write through a symlink to the file it points at, rather than replacing the link.
@@ -183,7 +183,7 @@ public enum DurableFile {
       do {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
       } catch {
-        throw StateStore.SaveError(path: path, reason: "cannot create folder \(folder): \((error as NSError).localizedDescription)")
+        throw StateStore.SaveError(path: path, reason: "its folder \(folder) cannot be created")
       }
     }
 
@@ -195,7 +195,7 @@ public enum DurableFile {
     let temporary = (folder.isEmpty ? "." : folder) + "/." + (target as NSString).lastPathComponent
       + ".tmp-\(getpid())"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
-    if fd < 0 { throw fail("cannot create \(temporary)") }
+    if fd < 0 { throw fail("creating a temporary file") }
     var ok = false
     defer {
       if !ok { unlink(temporary) }
@@ -220,15 +220,15 @@ public enum DurableFile {
     if written < 0 {
       let code = errno
       close(fd)
-      throw fail("cannot write", code)
+      throw fail("writing", code)
     }
     if fsync(fd) != 0 {
       let code = errno
       close(fd)
-      throw fail("cannot flush to disk", code)
+      throw fail("flushing to disk", code)
     }
-    if close(fd) != 0 { throw fail("cannot close") }
-    if rename(temporary, target) != 0 { throw fail("cannot replace") }
+    if close(fd) != 0 { throw fail("closing") }
+    if rename(temporary, target) != 0 { throw fail("renaming into place") }
     ok = true
     let dirfd = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     if dirfd >= 0 {

@@ -37,9 +37,12 @@ public struct Layout: Equatable, Sendable {
       tags = tagEditorOpen
         ? Rect(row: bodyTop + bodyRows - tagRows, col: listCols, rows: tagRows, cols: size.cols - listCols) : nil
     } else {
-      let listRows = max(5, (bodyRows - tagRows) * 2 / 5)
+      let remaining = bodyRows - tagRows
+      var listRows = min(remaining, max(5, remaining * 2 / 5))
+      // A viewer too short to show a line of text gives its rows to the list.
+      if remaining - listRows < 3 { listRows = remaining }
       list = Rect(row: bodyTop, col: 0, rows: listRows, cols: size.cols)
-      viewer = Rect(row: bodyTop + listRows, col: 0, rows: bodyRows - listRows - tagRows, cols: size.cols)
+      viewer = Rect(row: bodyTop + listRows, col: 0, rows: remaining - listRows, cols: size.cols)
       tags = tagEditorOpen
         ? Rect(row: bodyTop + bodyRows - tagRows, col: 0, rows: tagRows, cols: size.cols) : nil
     }

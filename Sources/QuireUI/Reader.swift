@@ -33,7 +33,7 @@ public enum Reader {
       if let error {
         let first = state.saveStatus == .pending
         state.saveStatus = .failed(error)
-        if first { state.message = .error("\(error) — the change is kept and will be saved again") }
+        if first { state.message = .error("\(error) — kept in memory, saving again") }
       } else {
         if case .failed = state.saveStatus { state.message = .info("saved after all") }
         state.saveStatus = .saved
@@ -43,6 +43,14 @@ public enum Reader {
       if case .failed = state.saveStatus { return [.save] }
       return []
     case .key(let key):
+      // While the terminal is too small nothing is on screen to act on: only quitting
+      // and redrawing work, so no key changes what the user cannot see.
+      if state.layout.tooSmall {
+        let command = state.keymap.command(for: key, in: .list)
+        if command == .quit { return [.quit] }
+        if command == .redraw { return [.redraw] }
+        return []
+      }
       state.message = nil
       let effects = handle(key, &state)
       state.clampScroll()

@@ -197,20 +197,28 @@ public enum Renderer {
     default:
       break
     }
+    let saveText: String
+    let saveRole: Role
+    let narrow = rect.cols < 80
+    switch state.saveStatus {
+    case .saved: (saveText, saveRole) = ("saved ", .status)
+    case .pending: (saveText, saveRole) = ("saving… ", .status)
+    case .failed: (saveText, saveRole) = (narrow ? "NOT SAVED " : "NOT SAVED — retrying ", .statusError)
+    }
+    let saveCol = rect.cols - TerminalText.width(saveText)
+
+    // The counts give way to a message when the line is short: a message says what just
+    // happened, and the counts are in the header too.
     let position = state.shown.isEmpty ? "0/0" : "\(state.selected + 1)/\(state.shown.count)"
     var left = " \(position) shown · \(state.unreadCount) unread · \(state.library.count) total"
     if state.filter.isActive { left += " · filter: \(state.filter.summary)" }
     left += "  "
-    var col = grid.put(left, row: rect.row, col: 0, role: .status)
-
-    let saveText: String
-    let saveRole: Role
-    switch state.saveStatus {
-    case .saved: (saveText, saveRole) = ("saved ", .status)
-    case .pending: (saveText, saveRole) = ("saving… ", .status)
-    case .failed: (saveText, saveRole) = ("NOT SAVED — retrying ", .statusError)
+    if let message = state.message,
+      TerminalText.width(left) + min(40, TerminalText.width(message.text)) > saveCol - 2
+    {
+      left = " \(position)  "
     }
-    let saveCol = rect.cols - TerminalText.width(saveText)
+    var col = grid.put(left, row: rect.row, col: 0, role: .status)
     let room = saveCol - col - 2
     if let message = state.message {
       col += grid.put(message.text, row: rect.row, col: col, limit: max(0, room), role: message.kind == .error ? .statusError : .statusMessage)

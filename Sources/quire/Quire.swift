@@ -71,7 +71,7 @@ extension Quire {
       var session = ReaderSession(
         library: library, reading: reading, keymap: keymap,
         store: StateStore(path: options.statePath), environment: options.environment)
-      session.run(startupProblems: keymapProblems)
+      if !session.run(startupProblems: keymapProblems) { throw ExitCode.failure }
     }
   }
 

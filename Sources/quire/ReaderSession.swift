@@ -17,7 +17,8 @@ struct ReaderSession {
       statePath: store.path)
   }
 
-  mutating func run(startupProblems: [Diagnostic]) {
+  /// Runs until the user quits; false if the reading state could not be saved.
+  mutating func run(startupProblems: [Diagnostic]) -> Bool {
     SignalTrap.install()
     terminal.start()
     _ = Reader.update(&state, .resize(terminal.size))
@@ -50,8 +51,7 @@ struct ReaderSession {
           case .save: pending.append(.saveFinished(error: save()))
           case .redraw: full = true
           case .quit:
-            finish()
-            return
+            return finish()
           }
         }
       }
@@ -70,17 +70,20 @@ struct ReaderSession {
   }
 
   /// Saves what is not saved yet and restores the terminal. If the state still cannot be
-  /// saved, it is written to a rescue file and the user is told where.
-  func finish() {
+  /// saved, it is written to a rescue file, the user is told where, and quire exits 1 so
+  /// that scripts see the failure.
+  @discardableResult
+  func finish() -> Bool {
     var failure: String?
     if state.saveStatus != .saved { failure = save() }
     terminal.stop()
-    guard let failure else { return }
+    guard let failure else { return true }
     let rescue = NSTemporaryDirectory() + "quire-state-rescue-\(getpid()).json"
     var note = "quire: \(failure)\n"
     if (try? StateStore(path: rescue).save(state.reading)) != nil {
       note += "quire: your reading state was written to \(rescue) instead; copy it to \(store.path) when you can.\n"
     }
     FileHandle.standardError.write(Data(note.utf8))
+    return false
   }
 }

@@ -16,7 +16,7 @@ struct StateStoreTests {
 
   func sample() -> ReadingState {
     var state = ReadingState()
-    state[PaperID("b")] = PaperState(status: .read, tags: ["gan", "théorie \"quoted\""])
+    state[PaperID("b")] = PaperState(status: .read, tags: ["gan", "théorie-\"quoted\""])
     state[PaperID("a")] = PaperState(status: .unread, tags: ["x"])
     state[PaperID("c")] = PaperState(status: .read)
     return state
@@ -38,7 +38,7 @@ struct StateStoreTests {
         "version": 1,
         "papers": {
           "a": {"status": "unread", "tags": ["x"]},
-          "b": {"status": "read", "tags": ["gan", "théorie \\"quoted\\""]},
+          "b": {"status": "read", "tags": ["gan", "théorie-\\"quoted\\""]},
           "c": {"status": "read", "tags": []}
         }
       }

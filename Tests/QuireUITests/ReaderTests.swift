@@ -97,6 +97,16 @@ struct MovingTests {
     #expect(state.selected == 12)
   }
 
+  @Test("while the terminal is too small, keys change nothing but quit still works")
+  func tooSmallIgnoresKeys() {
+    var state = makeState(rows: 8, cols: 30)
+    #expect(state.press(.char("r"), .char("t"), .char("j")).isEmpty)
+    #expect(state.reading.papers.isEmpty)
+    #expect(state.overlay == nil)
+    #expect(state.selected == 0)
+    #expect(state.press(.char("q")) == [.quit])
+  }
+
   @Test("an unbound key says so and changes nothing")
   func unbound() {
     var state = makeState()

@@ -121,6 +121,40 @@ struct ScreenTests {
     }
   }
 
+  @Test("panes never overlap and stay on screen, with and without the tag editor")
+  func layoutFits() {
+    for rows in 10...60 {
+      for cols in stride(from: 40, through: 220, by: 7) {
+        for editor in [false, true] {
+          let layout = Layout(size: ScreenSize(rows: rows, cols: cols), tagEditorOpen: editor)
+          var rects = [layout.header, layout.list, layout.viewer, layout.status]
+          if let tags = layout.tags { rects.append(tags) }
+          rects = rects.filter { !$0.isEmpty }
+          for rect in rects {
+            #expect(rect.row >= 0 && rect.maxRow <= rows && rect.col >= 0 && rect.col + rect.cols <= cols)
+          }
+          for (i, a) in rects.enumerated() {
+            for b in rects.dropFirst(i + 1) {
+              let apart = a.maxRow <= b.row || b.maxRow <= a.row || a.col + a.cols <= b.col || b.col + b.cols <= a.col
+              #expect(apart, "\(rows)×\(cols) editor: \(editor): \(a) overlaps \(b)")
+            }
+          }
+          #expect(layout.list.inner.rows >= 1, "\(rows)×\(cols): no room for a paper")
+        }
+      }
+    }
+  }
+
+  @Test("on a narrow status line a message and the save state push the counts aside")
+  func narrowStatus() {
+    var state = state(rows: 10, cols: 40)
+    state.press(.char("r"))
+    _ = Reader.update(&state, .saveFinished(error: "cannot save /x/state.json: No space left on device (writing)"))
+    let status = Renderer.render(state).lines.last ?? ""
+    #expect(status.hasPrefix(" 1/4  cannot save"))
+    #expect(status.hasSuffix("NOT SAVED "))
+  }
+
   func expectScreen(_ grid: Grid, _ expected: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
     let actual = grid.text
     if actual != expected {

@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// quire run as a plain program, no terminal: state-file checks, `check`, `list`, and the
+/// binary on its own.
+@Suite("Command line", .timeLimit(.minutes(1)))
+struct CommandLineTests {
+  @Test func builtBinaryIsNextToTheTests() throws {
+    let path = try QuireBinary.require()
+    #expect(FileManager.default.isExecutableFile(atPath: path))
+  }
+
+  struct BadState: Sendable, CustomTestStringConvertible {
+    var name: String
+    var contents: String
+    var reason: String
+    var testDescription: String { name }
+  }
+
+  @Test(arguments: [
+    BadState(name: "not JSON", contents: "{ this is not json", reason: "not valid JSON"),
+    BadState(
+      name: "version 99", contents: "{\"format\": \"quire-state\", \"version\": 99, \"papers\": {}}\n",
+      reason: "version 99"),
+  ])
+  func unreadableStateFileIsRefusedAndKept(_ bad: BadState) async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    let path = try scratch.write(scratch.statePath, bad.contents)
+    let original = try Data(contentsOf: URL(fileURLWithPath: path))
+
+    // The reader checks the state before it needs a terminal.
+    for arguments in [[], ["list"]] {
+      let result = try await scratch.runQuire(arguments)
+      #expect(result.status != 0, "quire \(arguments) should fail: \(result)")
+      #expect(result.stderr.contains(path), "stderr should name the file: \(result)")
+      #expect(result.stderr.contains(bad.reason), "\(result)")
+      #expect(result.stdout.isEmpty, "\(result)")
+    }
+    let check = try await scratch.runQuire(["check"])
+    #expect(check.status == 1, "\(check)")
+    #expect(check.stdout.contains(path))
+
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == original, "the state file was changed")
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: scratch.dataHome + "/quire")
+    #expect(leftovers == ["state.json"])
+  }
+
+  @Test func checkAndListReportMalformedReadingList() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    let file = try scratch.write("list.md", MalformedList.text)
+
+    let check = try await scratch.runQuire(["check", file])
+    #expect(check.status == 1, "\(check)")
+    let problems = check.stdoutLines.filter { $0.hasPrefix(file + ":") }
+    let numbers = problems.compactMap { line in
+      Int(line.dropFirst(file.count + 1).prefix { $0.isNumber })
+    }
+    #expect(problems.count == check.stdoutLines.count - 1, "every line but the summary is file:line: …\n\(check)")
+    #expect(Set(numbers) == [7, 9], "\(check)")
+    #expect(problems.contains { $0.hasPrefix("\(file):7: ") && $0.contains("bogus") }, "\(check)")
+    #expect(problems.contains { $0.hasPrefix("\(file):9: ") && $0.contains("not a date") }, "\(check)")
+    #expect(check.stdoutLines.last?.hasPrefix("2 papers; \(problems.count) problems") == true, "\(check)")
+
+    let list = try await scratch.runQuire(["list", file])
+    #expect(list.status == 0, "\(list)")
+    #expect(list.stdoutLines.count == 2, "\(list)")
+    let papers = try list.stdoutLines.map { try jsonObject($0) }
+    #expect(papers.first?["authors"] as? [String] == ["Ada Lovelace", "Charles Babbage"])
+    #expect(papers.first?["year"] as? Int == 1843)
+    #expect(papers.first?["published"] as? String == "2017-11-01")
+    #expect(papers.last?["title"] as? String == "Good Title")
+    #expect(papers.last?["untitled"] as? Bool == false)
+    // The problems go to stderr, so stdout stays JSON Lines.
+    #expect(list.stderr.contains("\(file):7:"))
+  }
+
+  @Test func binaryWorksWhenCopiedAnywhere() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    let folder = scratch.path("somewhere/else/bin")
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let copy = folder + "/quire"
+    try copyExecutable(from: scratch.quire, to: copy)
+    let unrelated = scratch.path("unrelated")
+    try FileManager.default.createDirectory(atPath: unrelated, withIntermediateDirectories: true)
+
+    // As ./quire from its own folder, and by path from an unrelated one.
+    let here = try await Run.process(
+      "/bin/sh", ["-c", "./quire list"], environment: scratch.environment, directory: folder)
+    let there = try await Run.process(copy, ["list"], environment: scratch.environment, directory: unrelated)
+    for result in [here, there] {
+      #expect(result.status == 0, "\(result)")
+      #expect(result.stdoutLines.count == 13, "\(result)")
+      #expect(result.stdoutLines.allSatisfy { (try? jsonObject($0)) != nil })
+    }
+    #expect(here.stdout == there.stdout)
+  }
+}
+
+/// Copies a file with a descriptor no concurrently spawned child can inherit: a copy still
+/// open for writing in some other test's child cannot be executed ("Text file busy").
+func copyExecutable(from source: String, to destination: String) throws {
+  let data = try Data(contentsOf: URL(fileURLWithPath: source))
+  let fd = open(destination, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+  guard fd >= 0 else { throw E2EFailure("cannot create \(destination): \(String(cString: strerror(errno)))") }
+  defer { close(fd) }
+  try data.withUnsafeBytes { buffer in
+    var offset = 0
+    while offset < buffer.count {
+      let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+      if n < 0 && errno == EINTR { continue }
+      guard n > 0 else { throw E2EFailure("cannot write \(destination): \(String(cString: strerror(errno)))") }
+      offset += n
+    }
+  }
+}
