@@ -22,7 +22,7 @@ public struct Library: Sendable {
         papers[index].merge(listing)
         continue
       }
-      var paper = Paper(listing: listing)
+      var paper = Paper(listing: listing, identityKey: key)
       // Distinct keys whose hashes collide still get distinct, stable ids.
       var suffix = 2
       let base = paper.id.rawValue

@@ -115,8 +115,8 @@ public struct Paper: Equatable, Sendable {
   /// Other listings of the same paper whose details differ from the fields above.
   public var alternates: [Listing]
 
-  public init(listing: Listing) {
-    self.id = PaperID(identityKey: Paper.identityKey(of: listing))
+  public init(listing: Listing, identityKey: String? = nil) {
+    self.id = PaperID(identityKey: identityKey ?? Paper.identityKey(of: listing))
     self.title = listing.title
     self.authors = listing.authors
     self.venue = listing.venue
@@ -131,11 +131,13 @@ public struct Paper: Equatable, Sendable {
   /// What makes two listings the same paper. A title when there is one; untitled papers
   /// are known by their abstract, which survives re-listing with other venues and years.
   public static func identityKey(of listing: Listing) -> String {
-    if let title = listing.title, !TextNormalizer.key(title).isEmpty {
-      return "title:" + TextNormalizer.key(title)
+    if let title = listing.title {
+      let key = TextNormalizer.key(title)
+      if !key.isEmpty { return "title:" + key }
     }
-    if let abstract = listing.abstract, !TextNormalizer.key(abstract).isEmpty {
-      return "abstract:" + TextNormalizer.key(abstract)
+    if let abstract = listing.abstract {
+      let key = TextNormalizer.key(abstract)
+      if !key.isEmpty { return "abstract:" + key }
     }
     let names = listing.authors.map(TextNormalizer.key).joined(separator: ";")
     return "authors:\(names)|year:\(listing.year.map(String.init) ?? "")"

@@ -52,10 +52,9 @@ public struct ReadingListParser {
     var lineNumber = 0
     // Split on \n only and drop a trailing \r, so CRLF files read the same and a stray
     // \r inside a line is kept for the display layer to show, not silently lost.
-    for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+    for var line in Self.lines(of: text) {
       lineNumber += 1
-      var line = Substring(rawLine)
-      if line.hasSuffix("\r") { line = line.dropLast() }
+      if line.utf8.last == UInt8(ascii: "\r") { line = line.dropLast() }
       let trimmed = line.trimmingSpaces()
       if trimmed.isEmpty { continue }
 
@@ -138,6 +137,44 @@ public struct ReadingListParser {
 
   // MARK: - Pieces of the format
 
+  /// The lines of a text, split at "\n" bytes: much faster than splitting Characters, and
+  /// "\r\n" (one Character in Swift) splits the same way.
+  static func lines(of text: String) -> [Substring] {
+    var lines: [Substring] = []
+    let utf8 = text.utf8
+    var start = utf8.startIndex
+    var index = start
+    while index != utf8.endIndex {
+      if utf8[index] == UInt8(ascii: "\n") {
+        lines.append(text[start..<index])
+        start = utf8.index(after: index)
+      }
+      index = utf8.index(after: index)
+    }
+    lines.append(text[start..<utf8.endIndex])
+    return lines
+  }
+
+  /// Where an ASCII needle starts in a line, searching its bytes.
+  static func find(_ needle: StaticString, in line: Substring, from: Substring.Index) -> Range<Substring.Index>? {
+    let bytes = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+    let utf8 = line.utf8
+    var index = from
+    while index != utf8.endIndex {
+      if utf8[index] == bytes[0] {
+        var probe = index
+        var matched = 0
+        while matched < bytes.count, probe != utf8.endIndex, utf8[probe] == bytes[matched] {
+          matched += 1
+          probe = utf8.index(after: probe)
+        }
+        if matched == bytes.count { return index..<probe }
+      }
+      index = utf8.index(after: index)
+    }
+    return nil
+  }
+
   /// Splits `**a:** x**b:** y` into [("a", "x"), ("b", "y")]; text before the first
   /// marker is returned as `lead`.
   static func splitFields(_ line: Substring) -> (lead: String?, fields: [(String, String)]) {
@@ -146,9 +183,9 @@ public struct ReadingListParser {
     var rest = line[...]
     var pendingName: String?
     while true {
-      guard let open = rest.range(of: "**"),
-        let close = rest[open.upperBound...].range(of: ":**"),
-        !rest[open.upperBound..<close.lowerBound].contains("*")
+      guard let open = find("**", in: rest, from: rest.startIndex),
+        let close = find(":**", in: rest, from: open.upperBound),
+        !rest[open.upperBound..<close.lowerBound].utf8.contains(UInt8(ascii: "*"))
       else {
         let text = String(rest)
         if let name = pendingName {
