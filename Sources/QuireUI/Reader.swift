@@ -390,10 +390,8 @@ extension AppState {
       selected = 0
     }
     viewerOffset = 0
-    message = .info(
-      shown.isEmpty
-        ? "no paper matches filter: \(filter.summary) · F clears it"
-        : "\(shown.count) shown · filter: \(filter.summary)")
+    // The status line already shows the count and the filter; only an empty result needs words.
+    message = shown.isEmpty ? .info("no paper matches filter: \(filter.summary) · F clears it") : nil
   }
 
   mutating func moveSelection(by delta: Int) {
