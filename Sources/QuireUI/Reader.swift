@@ -192,7 +192,14 @@ public enum Reader {
     case .top: state.overlay = .help(offset: 0)
     case .bottom: state.overlay = .help(offset: Int.max / 2)
     case .redraw: return [.redraw]
-    default: state.overlay = nil  // any other key closes help, as in less and tig
+    default:
+      state.overlay = nil  // any other key closes help, as in less and tig
+      return []
+    }
+    // Keep the offset within the text, so that scrolling back up starts at once.
+    if case .help(let wanted) = state.overlay {
+      let lines = HelpOverlay.lines(for: state.keymap, statePath: state.statePath).count
+      state.overlay = .help(offset: max(0, min(wanted, lines - state.layout.helpBox.inner.rows)))
     }
     return []
   }

@@ -405,6 +405,14 @@ struct HelpTests {
     #expect(screen.contains("j Down              move down"))
     state.press(.char("j"), .char("j"))
     #expect(state.overlay == .help(offset: 2))
+    state.press(.char("G"))
+    guard case .help(let bottom) = state.overlay else {
+      Issue.record("help closed")
+      return
+    }
+    #expect(bottom > 2 && bottom < 100)
+    state.press(.char("k"))
+    #expect(state.overlay == .help(offset: bottom - 1))
     state.press(.char("x"))
     #expect(state.overlay == nil)
     #expect(state.selected == 0)
