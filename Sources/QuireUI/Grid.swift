@@ -81,9 +81,8 @@ public struct Grid: Equatable, Sendable {
     guard row >= 0, row < rows, col < cols else { return 0 }
     let end = min(cols, col + (limit ?? cols))
     var x = col
-    for character in text {
+    for glyph in TerminalText.glyphs(text) {
       guard x < end else { break }
-      guard let glyph = TerminalText.glyph(for: character) else { continue }
       if x < 0 {
         x += glyph.width
         continue

@@ -1,40 +1,73 @@
 /// How text meets the terminal: every character is made safe to print and measured in
-/// columns. Text from files is untrusted, so this is the only way text reaches a grid.
+/// columns exactly as curses measures it (glibc's `wcwidth`, one code point at a time).
+/// Text from files is untrusted, so this is the only way text reaches a grid.
 public enum TerminalText {
-  /// One printable cell's worth of text: what to draw and how many columns it takes.
+  /// One cell's worth of text: a printable base and up to four combining marks, and the
+  /// columns it takes (1 or 2).
   public struct Glyph: Equatable, Sendable {
     public var text: String
     public var width: Int
   }
 
-  /// Turns a character into something safe to draw. Control characters (C0, DEL, C1),
-  /// escape sequences and bidirectional overrides become visible placeholders; a
-  /// character that takes no column on its own (a lone zero-width space) is dropped.
-  public static func glyph(for character: Character) -> Glyph? {
-    let scalars = character.unicodeScalars
-    guard let first = scalars.first else { return nil }
-    if let placeholder = placeholder(for: first) { return Glyph(text: placeholder, width: 1) }
-    let width = columns(of: first)
-    if width == 0 {
-      // A combining mark with nothing to combine with: show it on a dotted circle.
-      if first.properties.generalCategory == .nonspacingMark
-        || first.properties.generalCategory == .enclosingMark
-      {
-        return Glyph(text: "\u{25CC}" + String(String.UnicodeScalarView(scalars.prefix(5))), width: 1)
+  /// The glyphs of a text, in order. Control characters (C0, DEL, C1), escape sequences
+  /// and bidirectional overrides become visible placeholders; characters that take no
+  /// column attach to the glyph before them, or are dropped when they would change how a
+  /// terminal measures it (variation selectors, joiners).
+  public static func glyphs<S: StringProtocol>(_ text: S) -> GlyphSequence<S.UnicodeScalarView> {
+    GlyphSequence(scalars: text.unicodeScalars)
+  }
+
+  public struct GlyphSequence<Scalars: Sequence<Unicode.Scalar>>: Sequence {
+    let scalars: Scalars
+
+    public func makeIterator() -> Iterator { Iterator(scalars: scalars.makeIterator()) }
+
+    public struct Iterator: IteratorProtocol {
+      var scalars: Scalars.Iterator
+      var lookahead: Unicode.Scalar?
+
+      init(scalars: Scalars.Iterator) { self.scalars = scalars }
+
+      public mutating func next() -> Glyph? {
+        while let scalar = lookahead ?? scalars.next() {
+          lookahead = nil
+          var glyph: Glyph
+          if let placeholder = TerminalText.placeholder(for: scalar) {
+            return Glyph(text: placeholder, width: 1)  // marks after a placeholder go alone
+          }
+          switch TerminalText.columns(of: scalar) {
+          case 0:
+            guard TerminalText.isCombiningMark(scalar) else { continue }  // invisible: drop
+            glyph = Glyph(text: "\u{25CC}" + String(scalar), width: 1)  // a mark with no base
+          case -1:
+            return Glyph(text: "\u{FFFD}", width: 1)
+          case let width:
+            glyph = Glyph(text: String(scalar), width: width)
+          }
+          // Attach the combining marks that follow (curses keeps up to five per cell).
+          var marks = 0
+          while let next = scalars.next() {
+            if TerminalText.placeholder(for: next) == nil, TerminalText.columns(of: next) == 0 {
+              if TerminalText.isCombiningMark(next), marks < 4 {
+                glyph.text.unicodeScalars.append(next)
+                marks += 1
+              }
+              continue
+            }
+            lookahead = next
+            break
+          }
+          return glyph
+        }
+        return nil
       }
-      return nil
     }
-    // Keep the base and its combining marks (curses holds up to five per cell); drop
-    // joiners and anything a terminal might draw at a width different from ours.
-    var kept = String.UnicodeScalarView()
-    kept.append(first)
-    for scalar in scalars.dropFirst() where kept.count < 5 {
-      let category = scalar.properties.generalCategory
-      if category == .nonspacingMark || category == .enclosingMark { kept.append(scalar) }
-    }
-    // Width comes from the base alone, as wcwidth() sees it, so that our columns and the
-    // terminal's agree; a variation selector that would widen it is not sent.
-    return Glyph(text: String(kept), width: width)
+  }
+
+  /// The first glyph of a character, for single-key labels.
+  public static func glyph(for character: Character) -> Glyph? {
+    var iterator = glyphs(String(character)).makeIterator()
+    return iterator.next()
   }
 
   /// Visible stand-ins for characters that must never reach the terminal as they are.
@@ -52,94 +85,120 @@ public enum TerminalText {
     }
   }
 
-  /// Columns a scalar takes in a terminal: 0 for marks and format characters, 2 for East
-  /// Asian wide and full-width characters and emoji, 1 otherwise.
-  public static func columns(of scalar: Unicode.Scalar) -> Int {
-    let value = scalar.value
-    if value < 0x300 { return value < 0x20 || (0x7F..<0xA0).contains(value) ? 0 : 1 }
-    switch scalar.properties.generalCategory {
-    case .nonspacingMark, .enclosingMark, .format: return 0
+  /// A mark drawn on the character before it. Variation selectors are not: a terminal
+  /// may widen an emoji for one, and curses would not know.
+  static func isCombiningMark(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0xFE00...0xFE0F, 0xE0100...0xE01EF: return false
     default: break
     }
-    if (0x1160...0x11FF).contains(value) { return 0 }  // Hangul medial vowels and finals
-    if scalar.properties.isEmojiPresentation { return 2 }
-    for range in wideRanges where range.contains(value) { return 2 }
+    switch scalar.properties.generalCategory {
+    case .nonspacingMark, .enclosingMark, .spacingMark: return true
+    default: return false
+    }
+  }
+
+  /// Columns a code point takes, as glibc's `wcwidth` says under a UTF-8 locale: 0, 1, 2,
+  /// or -1 for non-printable.
+  public static func columns(of scalar: Unicode.Scalar) -> Int {
+    let value = scalar.value
+    if value < 0x300 { return value < 0x20 || (0x7F...0x9F).contains(value) ? -1 : 1 }
+    if contains(WidthTable.zeroWidth, value) { return 0 }
+    if contains(WidthTable.doubleWidth, value) { return 2 }
+    if contains(WidthTable.nonPrintable, value) { return -1 }
     return 1
   }
 
-  /// East Asian Wide (W) and Fullwidth (F) ranges, outside the emoji handled above.
-  static let wideRanges: [ClosedRange<UInt32>] = [
-    0x1100...0x115F, 0x2329...0x232A, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF,
-    0x4E00...0x9FFF, 0xA000...0xA4CF, 0xA960...0xA97F, 0xAC00...0xD7A3, 0xF900...0xFAFF,
-    0xFE10...0xFE19, 0xFE30...0xFE6F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x16FE0...0x16FE4,
-    0x17000...0x18AFF, 0x1B000...0x1B16F, 0x1F200...0x1F202, 0x1F210...0x1F23B,
-    0x1F240...0x1F248, 0x20000...0x2FFFD, 0x30000...0x3FFFD,
-  ]
+  private static func contains(_ ranges: [ClosedRange<UInt32>], _ value: UInt32) -> Bool {
+    var low = 0
+    var high = ranges.count
+    while low < high {
+      let mid = (low + high) / 2
+      if ranges[mid].upperBound < value {
+        low = mid + 1
+      } else {
+        high = mid
+      }
+    }
+    return low < ranges.count && ranges[low].contains(value)
+  }
 
   /// Columns a whole string takes once made safe to draw.
   public static func width<S: StringProtocol>(_ text: S) -> Int {
     var total = 0
-    for character in text {
-      if let glyph = glyph(for: character) { total += glyph.width }
-    }
+    for glyph in glyphs(text) { total += glyph.width }
     return total
   }
 
-  /// The string cut to at most `width` columns, ending in "…" when anything was cut.
+  /// The string, made safe, cut to at most `width` columns and ending in "…" when cut.
   public static func truncate(_ text: String, to width: Int) -> String {
     guard width > 0 else { return "" }
-    if self.width(text) <= width { return text }
     var out = ""
     var used = 0
-    for character in text {
-      guard let glyph = glyph(for: character) else { continue }
-      if used + glyph.width > width - 1 { break }
-      out.append(character)
+    var cutAt: (text: String, used: Int)?  // where to cut if the rest does not fit
+    for glyph in glyphs(text) {
+      if used + glyph.width > width - 1, cutAt == nil { cutAt = (out, used) }
+      if used + glyph.width > width { return (cutAt?.text ?? out) + "…" }
+      out += glyph.text
       used += glyph.width
     }
-    return out + "…"
+    return out
+  }
+
+  /// Text made safe for a terminal that is not under curses (messages on stderr).
+  public static func sanitized(_ text: String) -> String {
+    var out = ""
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      if !out.isEmpty { out += "\n" }
+      for glyph in glyphs(line) { out += glyph.text }
+    }
+    return out
   }
 
   /// Breaks text into lines of at most `width` columns at spaces; a word longer than a
-  /// line is broken inside. Line breaks in the text start new lines.
+  /// line is broken inside. Line breaks in the text start new lines. Linear in the text.
   public static func wrap(_ text: String, width: Int) -> [String] {
     guard width > 0 else { return [] }
     var lines: [String] = []
-    for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
+    for paragraph in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
       var line = ""
       var lineWidth = 0
-      for word in paragraph.split(separator: " ", omittingEmptySubsequences: true) {
-        var piece = String(word)
-        var pieceWidth = self.width(piece)
-        if lineWidth > 0 && lineWidth + 1 + pieceWidth <= width {
-          line += " " + piece
-          lineWidth += 1 + pieceWidth
+      var word = ""
+      var wordWidth = 0
+      func placeWord() {
+        guard !word.isEmpty else { return }
+        if lineWidth == 0 {
+          line = word
+          lineWidth = wordWidth
+        } else if lineWidth + 1 + wordWidth <= width {
+          line += " " + word
+          lineWidth += 1 + wordWidth
+        } else {
+          lines.append(line)
+          line = word
+          lineWidth = wordWidth
+        }
+        word = ""
+        wordWidth = 0
+      }
+      for glyph in glyphs(paragraph) {
+        if glyph.text == " " {
+          placeWord()
           continue
         }
-        if lineWidth > 0 {
-          lines.append(line)
+        if wordWidth + glyph.width > width {
+          // A word longer than a line: what is gathered fills a line of its own.
+          if lineWidth > 0 { lines.append(line) }
+          lines.append(word)
           line = ""
           lineWidth = 0
+          word = ""
+          wordWidth = 0
         }
-        while pieceWidth > width {
-          var head = ""
-          var headWidth = 0
-          var rest = Substring(piece)
-          while let character = rest.first {
-            let w = glyph(for: character)?.width ?? 0
-            if headWidth + w > width { break }
-            head.append(character)
-            headWidth += w
-            rest = rest.dropFirst()
-          }
-          if head.isEmpty { break }
-          lines.append(head)
-          piece = String(rest)
-          pieceWidth = self.width(piece)
-        }
-        line = piece
-        lineWidth = pieceWidth
+        word += glyph.text
+        wordWidth += glyph.width
       }
+      placeWord()
       lines.append(line)
     }
     return lines

@@ -2,6 +2,10 @@ import Testing
 
 @testable import QuireUI
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 @Suite("Text in the terminal")
 struct TerminalTextTests {
   @Test("columns: ASCII 1, CJK and emoji 2, combining marks 0")
@@ -13,6 +17,56 @@ struct TerminalTextTests {
     #expect(TerminalText.width("🎉") == 2)
     #expect(TerminalText.width("Ｆｕｌｌ") == 8)
     #expect(TerminalText.width("한국어") == 6)
+  }
+
+  #if canImport(Glibc)
+    /// curses measures text with wcwidth; if quire measured differently a pane would
+    /// overflow by a column. Runs where a C.UTF-8 locale exists.
+    @Test("every code point is as wide as glibc's wcwidth says")
+    func matchesWcwidth() throws {
+      guard let utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", nil) else { return }
+      let previous = uselocale(utf8)
+      defer {
+        uselocale(previous)
+        freelocale(utf8)
+      }
+      // Glibc's Swift module leaves wcwidth out (it needs _XOPEN_SOURCE); look it up.
+      typealias WcwidthFunction = @convention(c) (Int32) -> Int32
+      let symbol = try #require(dlsym(dlopen(nil, RTLD_NOW), "wcwidth"))
+      let wcwidth = unsafeBitCast(symbol, to: WcwidthFunction.self)
+      #expect(wcwidth(0x4E00) == 2, "the C.UTF-8 locale is not in force")
+      var mismatches: [String] = []
+      for value in UInt32(0x300)...0x10FFFF {
+        guard let scalar = Unicode.Scalar(value) else { continue }
+        let theirs = Int(wcwidth(Int32(bitPattern: value)))
+        if TerminalText.columns(of: scalar) != theirs, mismatches.count < 10 {
+          mismatches.append("U+\(String(value, radix: 16, uppercase: true)): quire \(TerminalText.columns(of: scalar)), wcwidth \(theirs)")
+        }
+      }
+      #expect(mismatches.isEmpty, "run scripts/generate-width-table.py: \(mismatches)")
+    }
+  #endif
+
+  @Test("flags, emoji sequences and variation selectors measure as curses draws them")
+  func emojiSequences() {
+    #expect(TerminalText.width("🇺🇸") == 2)  // two regional indicators, one column each
+    #expect(TerminalText.glyphs("☺\u{FE0F}").map(\.text) == ["☺"])  // the selector is not sent
+    #expect(TerminalText.width("👨\u{200D}👩") == 4)
+    #expect(TerminalText.glyphs("e\u{301}x").map(\.text) == ["e\u{301}", "x"])
+  }
+
+  @Test("wrapping is linear: a 200,000-character word is cut into lines at once")
+  func longWord() {
+    let lines = TerminalText.wrap("start " + String(repeating: "a", count: 200_000) + " end", width: 50)
+    #expect(lines.count == 4002)
+    #expect(lines.first == "start")
+    #expect(lines.last == "end")
+    #expect(lines.allSatisfy { TerminalText.width($0) <= 50 })
+  }
+
+  @Test("messages for stderr lose their escape sequences")
+  func sanitizedMessages() {
+    #expect(TerminalText.sanitized("a.txt:1: found '\u{1b}]0;PWNED\u{07}'\nnext") == "a.txt:1: found '␛]0;PWNED␇'\nnext")
   }
 
   @Test("control characters and escape sequences become visible placeholders")
