@@ -17,6 +17,8 @@
 // C globals are concurrency errors in Swift 6 and function-like or attribute macros
 // do not import, so everything Swift needs of them goes through these functions.
 static inline WINDOW *quire_stdscr(void) { return stdscr; }
+/// Like initscr(), but returns NULL for an unknown $TERM instead of exiting the process.
+static inline SCREEN *quire_newterm(void) { return newterm(NULL, stdout, stdin); }
 static inline int quire_lines(void) { return LINES; }
 static inline int quire_cols(void) { return COLS; }
 static inline int quire_key_resize(void) { return KEY_RESIZE; }

@@ -201,7 +201,10 @@ public struct Paper: Equatable, Sendable {
     let words = abstract.split(whereSeparator: { $0 == " " || $0 == "\n" })
     var opening = ""
     for word in words {
-      if opening.count + word.count + 1 > 60 { return opening + "…" }
+      if opening.count + word.count + 1 > 60 {
+        // Text without spaces (Japanese, a pasted URL) is cut inside its first word.
+        return (opening.isEmpty ? String(word.prefix(60)) : opening) + "…"
+      }
       opening += opening.isEmpty ? String(word) : " " + word
     }
     return opening

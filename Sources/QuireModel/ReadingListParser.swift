@@ -37,12 +37,14 @@ public struct ReadingListParser {
     }
 
     func finish() {
-      guard let listing = current else { return }
+      guard var listing = current else { return }
       current = nil
       lastField = nil
+      listing.abstract = listing.abstract.map(TextNormalizer.collapseWhitespace)
       if listing.authors.isEmpty && listing.abstract == nil && listing.title == nil {
         // One problem per line is enough: a bad date already points at this entry.
-        if diagnostics.last?.line == listing.source.line { return }
+        let start = listing.source.line
+        if diagnostics.reversed().prefix(while: { $0.line >= start }).contains(where: { $0.line == start }) { return }
         problem(listing.source.line, "entry has no authors or abstract; expected '**authors:**' and '**abstract:**' fields after '- Published:'")
         return
       }
@@ -92,7 +94,9 @@ public struct ReadingListParser {
       if let lead = pieces.lead {
         if let field = lastField, field == "abstract" {
           // A line break inside an abstract: the text continues the field.
-          current!.abstract = TextNormalizer.collapseWhitespace((current!.abstract ?? "") + " " + lead)
+          // Appended as it is and collapsed once at the end of the entry: collapsing on
+          // every line would cost the square of a long hard-wrapped abstract.
+          current!.abstract = (current!.abstract ?? "") + " " + lead
         } else {
           problem(lineNumber, "expected a '**field:** value' pair, found '\(lead.prefix(40))'")
         }
@@ -103,6 +107,8 @@ public struct ReadingListParser {
       }
     }
     finish()
+    // An entry's own problems are found when it ends, after those of its lines: sort them.
+    diagnostics = diagnostics.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
     return Result(listings: listings, diagnostics: diagnostics)
   }
 

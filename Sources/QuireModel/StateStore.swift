@@ -48,6 +48,10 @@ public struct StateStore: Sendable {
   /// A missing file is an empty state; a file that exists but cannot be understood is an
   /// error, so that it is never overwritten.
   public func load() throws(LoadError) -> ReadingState {
+    var isFolder: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+      throw LoadError(path: path, reason: "is a folder; the state file must be a file")
+    }
     let data: Data
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -194,7 +198,10 @@ public enum DurableFile {
 
     let temporary = (folder.isEmpty ? "." : folder) + "/." + (target as NSString).lastPathComponent
       + ".tmp-\(getpid())"
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+    // A temporary file left by a crash of a process with the same pid is stale: start over,
+    // and never write through a link someone put in its place.
+    unlink(temporary)
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
     if fd < 0 { throw fail("creating a temporary file") }
     var ok = false
     defer {

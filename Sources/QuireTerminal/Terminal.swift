@@ -1,4 +1,5 @@
 import CNCursesW
+import Foundation
 import QuireUI
 
 #if canImport(Glibc)
@@ -27,9 +28,19 @@ public final class Terminal {
     colors = (environment["NO_COLOR"] ?? "").isEmpty
   }
 
-  public func start() {
+  public struct StartError: Error, CustomStringConvertible {
+    public var description: String
+  }
+
+  public func start() throws {
     Self.useUTF8Locale()
-    initscr()
+    guard let screen = quire_newterm() else {
+      let name = ProcessInfo.processInfo.environment["TERM"] ?? ""
+      throw StartError(description: name.isEmpty
+        ? "TERM is not set; quire needs to know the terminal type (try TERM=xterm-256color)"
+        : "unknown terminal type '\(name)' (TERM); try TERM=xterm-256color")
+    }
+    set_term(screen)
     cbreak()  // not raw(): Ctrl-C and Ctrl-Z stay signals, handled as signals
     noecho()
     nonl()

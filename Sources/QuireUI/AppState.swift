@@ -82,47 +82,67 @@ public enum SaveStatus: Equatable, Sendable {
   case failed(String)
 }
 
-/// Everything the reader shows and remembers. Changed only by `Reader.update`.
+/// The viewer's wrapped lines for one paper at one width, kept between keys.
+struct DetailCache: Sendable {
+  var paper: PaperID
+  var width: Int
+  var state: PaperState
+  var lines: [DetailLine]
+}
+
+/// Everything the reader shows and remembers. Changed only by `Reader.update`: the
+/// properties are read-only outside this module, so derived counts cannot drift.
 public struct AppState: Sendable {
-  public var library: Library
-  public var reading: ReadingState
+  public internal(set) var library: Library
+  public internal(set) var reading: ReadingState
   public var keymap: Keymap
-  public var size: ScreenSize
-  public var filter = Filter()
+  public internal(set) var size: ScreenSize
+  public internal(set) var filter = Filter()
   /// Library indices of the papers shown, in order.
   public internal(set) var shown: [Int] = []
   /// Position in `shown` of the selected paper.
-  public var selected = 0
-  public var listOffset = 0
-  public var viewerOffset = 0
-  public var focus: Pane = .list
-  public var overlay: Overlay?
-  public var message: StatusMessage?
-  public var saveStatus: SaveStatus = .saved
+  public internal(set) var selected = 0
+  public internal(set) var listOffset = 0
+  public internal(set) var viewerOffset = 0
+  public internal(set) var focus: Pane = .list
+  public internal(set) var overlay: Overlay?
+  public internal(set) var message: StatusMessage?
+  public internal(set) var saveStatus: SaveStatus = .saved
+  var detailCache: DetailCache?
   /// Unread papers in the library, kept up to date on every change rather than recounted.
   public internal(set) var unreadCount = 0
   /// How many papers carry each tag, for completion.
   public internal(set) var tagUse: [String: Int] = [:]
-  /// Where the state is saved, for the help overlay.
-  public var statePath: String
+  /// Where the state is saved and the user's keymap is read, for the help overlay.
+  public let statePath: String
+  public let keymapPath: String
 
-  public init(library: Library, reading: ReadingState, keymap: Keymap, size: ScreenSize, statePath: String = "") {
+  /// `problems` are those found in other files at start (the user's keymap); with the
+  /// library's own, the first is shown on the status line.
+  public init(
+    library: Library, reading: ReadingState, keymap: Keymap, size: ScreenSize, statePath: String = "",
+    keymapPath: String = "", problems: [Diagnostic] = []
+  ) {
     self.library = library
     self.reading = reading
     self.keymap = keymap
     self.size = size
     self.statePath = statePath
+    self.keymapPath = keymapPath
     var read = 0
-    for (id, entry) in reading.papers {
-      if entry.status == .read, library.index(of: id) != nil { read += 1 }
+    for (id, entry) in reading.papers where library.index(of: id) != nil {
+      // Counts and completion speak of the library on screen, not of every list ever opened.
+      if entry.status == .read { read += 1 }
       for tag in entry.tags { tagUse[tag, default: 0] += 1 }
     }
     unreadCount = library.count - read
     shown = Array(0..<library.count)
-    if let first = library.diagnostics.first {
-      let more = library.diagnostics.count - 1
+    let all = library.diagnostics + problems
+    if let first = all.first {
+      let more = all.count - 1
       message = .error(first.description + (more > 0 ? " (+\(more) more; `quire check` lists them)" : ""))
     }
+    clampScroll()
   }
 
   public var selectedPaper: Paper? {

@@ -62,7 +62,7 @@ public enum Command: String, CaseIterable, Sendable {
     case .clearFilters: return "clear all filters"
     case .help: return "show or hide this help"
     case .redraw: return "redraw the screen"
-    case .quit: return "quit (everything is already saved)"
+    case .quit: return "quit (every change is saved as it is made)"
     case .accept: return "add the typed tag / accept the prompt"
     case .cancel: return "close the tag editor / cancel the prompt"
     case .complete: return "complete from tags already used"

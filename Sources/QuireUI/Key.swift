@@ -23,7 +23,9 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
       return
     }
     if name.count == 1, let character = name.first {
-      guard !character.isWhitespace, character.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value != 0x7F })
+      // Printable, visible and one column wide: a key name must be safe to show in help.
+      guard !character.isWhitespace,
+        character.unicodeScalars.allSatisfy({ TerminalText.placeholder(for: $0) == nil && TerminalText.columns(of: $0) >= 1 })
       else { return nil }
       self = .char(character)
       return

@@ -48,6 +48,12 @@ public struct Layout: Equatable, Sendable {
     }
   }
 
+  /// Where the abstract viewer's text goes: inside its border, one column of margin.
+  public var viewerText: Rect {
+    let inner = viewer.inner
+    return Rect(row: inner.row, col: inner.col + 1, rows: inner.rows, cols: inner.cols - 2)
+  }
+
   /// The help overlay: most of the screen, centred.
   public var helpBox: Rect {
     let cols = min(size.cols - 2, 84)

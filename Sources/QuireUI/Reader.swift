@@ -198,7 +198,7 @@ public enum Reader {
     }
     // Keep the offset within the text, so that scrolling back up starts at once.
     if case .help(let wanted) = state.overlay {
-      let lines = HelpOverlay.lines(for: state.keymap, statePath: state.statePath).count
+      let lines = HelpOverlay.lines(for: state.keymap, statePath: state.statePath, keymapPath: state.keymapPath).count
       state.overlay = .help(offset: max(0, min(wanted, lines - state.layout.helpBox.inner.rows)))
     }
     return []
@@ -350,12 +350,12 @@ extension AppState {
     if library.index(of: id) != nil {
       if old.status == .unread && new.status == .read { unreadCount -= 1 }
       if old.status == .read && new.status == .unread { unreadCount += 1 }
+      for tag in old.tags where !new.tags.contains(tag) {
+        tagUse[tag, default: 1] -= 1
+        if tagUse[tag] == 0 { tagUse[tag] = nil }
+      }
+      for tag in new.tags where !old.tags.contains(tag) { tagUse[tag, default: 0] += 1 }
     }
-    for tag in old.tags where !new.tags.contains(tag) {
-      tagUse[tag, default: 1] -= 1
-      if tagUse[tag] == 0 { tagUse[tag] = nil }
-    }
-    for tag in new.tags where !old.tags.contains(tag) { tagUse[tag, default: 0] += 1 }
     reading[id] = new
     saveStatus = .pending
   }
@@ -425,12 +425,23 @@ extension AppState {
     if selected < listOffset { listOffset = selected }
     if selected >= listOffset + rows { listOffset = selected - rows + 1 }
     listOffset = max(0, min(listOffset, max(0, shown.count - rows)))
-    let viewer = layout.viewer.inner
+    let viewer = layout.viewerText
     if let paper = selectedPaper, viewer.cols > 0 {
-      let lines = PaperDetail.lines(for: paper, state: reading[paper.id], width: viewer.cols).count
-      viewerOffset = max(0, min(viewerOffset, lines - viewer.rows))
+      let lines = detail(for: paper, width: viewer.cols)
+      detailCache = DetailCache(paper: paper.id, width: viewer.cols, state: reading[paper.id], lines: lines)
+      viewerOffset = max(0, min(viewerOffset, lines.count - viewer.rows))
     } else {
       viewerOffset = 0
     }
+  }
+
+  /// The viewer's lines for a paper: wrapped once per paper, width and state, then reused
+  /// by every scroll and redraw.
+  func detail(for paper: Paper, width: Int) -> [DetailLine] {
+    let entry = reading[paper.id]
+    if let cache = detailCache, cache.paper == paper.id, cache.width == width, cache.state == entry {
+      return cache.lines
+    }
+    return PaperDetail.lines(for: paper, state: entry, width: width)
   }
 }

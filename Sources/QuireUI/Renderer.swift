@@ -108,12 +108,12 @@ public enum Renderer {
     grid.box(rect, title: "Paper", focused: state.focus == .viewer && state.overlay == nil)
     let inner = rect.inner
     guard !inner.isEmpty else { return }
-    let textRect = Rect(row: inner.row, col: inner.col + 1, rows: inner.rows, cols: inner.cols - 2)
+    let textRect = state.layout.viewerText
     guard let paper = state.selectedPaper else {
       grid.put("Nothing selected.", row: textRect.row, col: textRect.col, limit: textRect.cols, role: .dim)
       return
     }
-    let lines = PaperDetail.lines(for: paper, state: state.reading[paper.id], width: textRect.cols)
+    let lines = state.detail(for: paper, width: textRect.cols)
     let end = min(lines.count, state.viewerOffset + textRect.rows)
     if state.viewerOffset < end {
       for index in state.viewerOffset..<end {
@@ -218,14 +218,16 @@ public enum Renderer {
     {
       left = " \(position)  "
     }
-    var col = grid.put(left, row: rect.row, col: 0, role: .status)
-    let room = saveCol - col - 2
+    // The save state is drawn first and never overwritten: it is what must not be missed.
+    grid.put(saveText, row: rect.row, col: max(0, saveCol), role: saveRole)
+    let col = grid.put(TerminalText.truncate(left, to: max(0, saveCol - 1)), row: rect.row, col: 0, role: .status)
+    let room = max(0, saveCol - col - 2)
     if let message = state.message {
-      col += grid.put(message.text, row: rect.row, col: col, limit: max(0, room), role: message.kind == .error ? .statusError : .statusMessage)
+      let role: Role = message.kind == .error ? .statusError : .statusMessage
+      grid.put(TerminalText.truncate(message.text, to: room), row: rect.row, col: col, limit: room, role: role)
     } else {
-      grid.put(Hints.text(for: state, width: max(0, room)), row: rect.row, col: col, role: .status)
+      grid.put(Hints.text(for: state, width: room), row: rect.row, col: col, role: .status)
     }
-    if saveCol > col { grid.put(saveText, row: rect.row, col: saveCol, role: saveRole) }
   }
 }
 
@@ -274,7 +276,7 @@ enum Hints {
 
 /// The help overlay: every binding in force, generated from the keymap and the action table.
 enum HelpOverlay {
-  static func lines(for keymap: Keymap, statePath: String) -> [DetailLine] {
+  static func lines(for keymap: Keymap, statePath: String, keymapPath: String = "") -> [DetailLine] {
     var out: [DetailLine] = []
     let sections: [(String, KeyContext)] = [
       ("Everywhere (in the viewer, moving keys scroll the abstract)", .global),
@@ -298,7 +300,8 @@ enum HelpOverlay {
       out += rows
     }
     out.append(DetailLine(text: "", role: .normal))
-    out.append(DetailLine(text: "Keys come from keymaps/default.keymap and ~/.config/quire/keymap.", role: .dim))
+    let userKeymap = keymapPath.isEmpty ? "~/.config/quire/keymap" : keymapPath
+    out.append(DetailLine(text: "Keys: the built-in keymaps/default.keymap, then \(userKeymap).", role: .dim))
     if !statePath.isEmpty { out.append(DetailLine(text: "Reading state is saved to \(statePath)", role: .dim)) }
     return out
   }
@@ -308,7 +311,7 @@ enum HelpOverlay {
     grid.box(rect, title: "Keys · any other key closes", focused: true)
     let inner = rect.inner
     guard !inner.isEmpty else { return }
-    let lines = lines(for: state.keymap, statePath: state.statePath)
+    let lines = lines(for: state.keymap, statePath: state.statePath, keymapPath: state.keymapPath)
     let start = max(0, min(offset, lines.count - inner.rows))
     for (index, line) in lines.dropFirst(start).prefix(inner.rows).enumerated() {
       grid.put(line.text, row: inner.row + index, col: inner.col + 1, limit: inner.cols - 2, role: line.role)

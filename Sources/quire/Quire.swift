@@ -49,10 +49,16 @@ struct LibraryOptions: ParsableArguments {
   }
 }
 
-/// A failure to report as it is, without ArgumentParser's usage text.
+/// A failure to report as it is, without ArgumentParser's usage text. Messages quote file
+/// names and file contents, so they are made safe for the terminal first.
 struct QuireFailure: Error, CustomStringConvertible {
   var message: String
-  var description: String { message }
+  var description: String { TerminalText.sanitized(message) }
+}
+
+/// A line on stderr, with anything that could act on the terminal made visible.
+func printError(_ message: String) {
+  FileHandle.standardError.write(Data((TerminalText.sanitized(message) + "\n").utf8))
 }
 
 extension Quire {
@@ -70,8 +76,9 @@ extension Quire {
       }
       var session = ReaderSession(
         library: library, reading: reading, keymap: keymap,
+        keymapPath: KeymapLoader.userPath(environment: options.environment), problems: keymapProblems,
         store: StateStore(path: options.statePath), environment: options.environment)
-      if !session.run(startupProblems: keymapProblems) { throw ExitCode.failure }
+      if try !session.run() { throw ExitCode.failure }
     }
   }
 
@@ -84,7 +91,7 @@ extension Quire {
     func run() throws {
       let library = try options.loadLibrary()
       let reading = try options.loadState()
-      for problem in library.diagnostics { FileHandle.standardError.write(Data("\(problem)\n".utf8)) }
+      for problem in library.diagnostics { printError(problem.description) }
       var out = ""
       for paper in library.papers {
         out += PaperExport.jsonLine(paper, state: reading[paper.id]) + "\n"
@@ -108,7 +115,7 @@ extension Quire {
       var problems = library.diagnostics.map(\.description)
       problems += KeymapLoader.load(environment: options.environment).problems.map(\.description)
       do { _ = try StateStore(path: options.statePath).load() } catch { problems.append(error.description) }
-      for problem in problems { print(problem) }
+      for problem in problems { print(TerminalText.sanitized(problem)) }
       print("\(library.count) papers; \(problems.isEmpty ? "no problems" : "\(problems.count) problem\(problems.count == 1 ? "" : "s")")")
       if !problems.isEmpty { throw ExitCode(1) }
     }
@@ -120,7 +127,7 @@ extension Quire {
 
     func run() throws {
       let (keymap, problems) = KeymapLoader.load(environment: ProcessInfo.processInfo.environment)
-      for problem in problems { FileHandle.standardError.write(Data("\(problem)\n".utf8)) }
+      for problem in problems { printError(problem.description) }
       print(keymap.dump(), terminator: "")
     }
   }

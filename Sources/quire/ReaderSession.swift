@@ -9,23 +9,22 @@ struct ReaderSession {
   let store: StateStore
   let terminal: Terminal
 
-  init(library: Library, reading: ReadingState, keymap: Keymap, store: StateStore, environment: [String: String]) {
+  init(
+    library: Library, reading: ReadingState, keymap: Keymap, keymapPath: String, problems: [Diagnostic],
+    store: StateStore, environment: [String: String]
+  ) {
     self.store = store
     terminal = Terminal(environment: environment)
     state = AppState(
       library: library, reading: reading, keymap: keymap, size: ScreenSize(rows: 24, cols: 80),
-      statePath: store.path)
+      statePath: store.path, keymapPath: keymapPath, problems: problems)
   }
 
   /// Runs until the user quits; false if the reading state could not be saved.
-  mutating func run(startupProblems: [Diagnostic]) -> Bool {
+  mutating func run() throws -> Bool {
     SignalTrap.install()
-    terminal.start()
+    try terminal.start()
     _ = Reader.update(&state, .resize(terminal.size))
-    if let first = startupProblems.first, state.message == nil {
-      let more = startupProblems.count > 1 ? " (+\(startupProblems.count - 1) more; `quire check` lists them)" : ""
-      state.message = .error(first.description + more)
-    }
     terminal.draw(Renderer.render(state), full: true)
     var lastTick = Date()
     while true {
@@ -78,12 +77,13 @@ struct ReaderSession {
     if state.saveStatus != .saved { failure = save() }
     terminal.stop()
     guard let failure else { return true }
-    let rescue = NSTemporaryDirectory() + "quire-state-rescue-\(getpid()).json"
+    // A fresh, unguessable name: nothing can be waiting at it in a shared folder.
+    let rescue = NSTemporaryDirectory() + "quire-state-rescue-\(UUID().uuidString.lowercased()).json"
     var note = "quire: \(failure)\n"
     if (try? StateStore(path: rescue).save(state.reading)) != nil {
       note += "quire: your reading state was written to \(rescue) instead; copy it to \(store.path) when you can.\n"
     }
-    FileHandle.standardError.write(Data(note.utf8))
+    FileHandle.standardError.write(Data(TerminalText.sanitized(note).utf8))
     return false
   }
 }

@@ -82,6 +82,33 @@ struct CommandLineTests {
     #expect(list.stderr.contains("\(file):7:"))
   }
 
+  @Test func messagesNeverCarryEscapeSequencesToTheTerminal() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    // A hostile file: its text is quoted back in the problems quire reports.
+    let file = try scratch.write(
+      "inject.txt", "- Published: \u{1b}]0;PWNED\u{07}x\n\u{1b}[2J\u{9b}31m stray\n- Paper added: ok\n")
+    for arguments in [["check", file], ["list", file]] {
+      let result = try await scratch.runQuire(arguments)
+      let output = result.stdout + result.stderr
+      #expect(!output.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B }, "\(result)")
+      #expect(output.contains("␛]0;PWNED␇"), "\(result)")
+    }
+    // JSON Lines escape what they carry, too.
+    let list = try await scratch.runQuire(["list", file])
+    #expect(list.stdoutLines.count == 1)
+  }
+
+  @Test func unknownTerminalTypeIsReportedNotFatal() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    let (tmux, run) = try await startQuire(scratch, environment: ["TERM": "no-such-terminal"])
+    defer { tmux.kill() }
+    #expect(try await run.exitStatus() == 1)
+    let screen = try await tmux.waitForScreen(containing: "quire exited")
+    #expect(screen.contains("unknown terminal type 'no-such-terminal'"), "\(screen)")
+  }
+
   @Test func binaryWorksWhenCopiedAnywhere() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }

@@ -179,7 +179,7 @@ struct ReaderTests {
 
     // The terminal goes away under quire: a real hangup, not a signal sent by hand.
     try await tmux.run(["kill-pane", "-t", tmux.target])
-    try await waitUntil("quire (pid \(pid)) to end after its terminal closed") { processHasEnded(pid) ? true : nil }
+    _ = try await waitUntil("quire (pid \(pid)) to end after its terminal closed") { processHasEnded(pid) ? true : nil }
 
     let text = try #require(scratch.read(scratch.statePath), "no state file after the hangup")
     let papers = try #require(try jsonObject(text)["papers"] as? [String: Any])

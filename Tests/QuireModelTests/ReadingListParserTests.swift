@@ -97,6 +97,30 @@ struct ReadingListParserTests {
     #expect(titled.displayTitle == "Why are Deep Nets Reversible. A Simple Theory, With Implications for Training")
   }
 
+  @Test("an abstract without spaces still gives a readable label")
+  func labelWithoutSpaces() {
+    let text = "- Published: 2 March 2018\n**authors:** 山田 太郎**abstract:** " + String(repeating: "深層学習の汎化について", count: 20)
+    let paper = Library.parse(readingList: text, file: "ja.txt", name: "ja").papers[0]
+    #expect(paper.compactLabel == "‹" + String(String(repeating: "深層学習の汎化について", count: 6).prefix(60)) + "…›")
+    #expect(paper.displayTitle.hasPrefix("‹山田 — 深層学習"))
+  }
+
+  @Test("problems are listed in line order, one per line")
+  func problemOrder() {
+    let text = "- Published: never\n- Published: 1 May 2020\n**authors:** A\n- Nonsense: x\n"
+    let lines = ReadingListParser(file: "f").parse(text).diagnostics.map(\.line)
+    #expect(lines == [1, 4])
+  }
+
+  @Test("a long hard-wrapped abstract is joined into one paragraph")
+  func hardWrappedAbstract() {
+    var text = "- Published: 1 May 2020\n**authors:** A B\n**abstract:** start"
+    for n in 0..<3000 { text += "\n  word\(n)   " }
+    let paper = Library.parse(readingList: text, file: "f", name: "f").papers[0]
+    #expect(paper.abstract?.hasPrefix("start word0 word1 ") == true)
+    #expect(paper.abstract?.hasSuffix("word2999") == true)
+  }
+
   @Test("ids are stable: fixed values, the same whatever else the file holds")
   func stableIDs() throws {
     // Pinned: changing how ids are made would orphan every user's saved state.

@@ -76,6 +76,22 @@ struct MovingTests {
     #expect(state.focus == .viewer)
   }
 
+  @Test("scrolling to the end of the viewer shows the abstract's last words, at every size")
+  func viewerReachesTheEnd() {
+    for (rows, cols) in [(10, 40), (12, 45), (24, 60), (24, 80), (30, 100), (40, 120)] {
+      var state = makeState(rows: rows, cols: cols)
+      for position in 0..<state.shown.count {
+        state.press(.char("g"))
+        for _ in 0..<position { state.press(.char("j")) }
+        guard let abstract = state.selectedPaper?.abstract else { continue }
+        state.press(.enter, .char("G"), .escape)
+        let lastWord = String(abstract.split(separator: " ").last!)
+        let screen = Renderer.render(state).text
+        #expect(screen.contains(lastWord), "\(rows)×\(cols), paper \(position): '\(lastWord)' not on screen")
+      }
+    }
+  }
+
   @Test("a new selection starts the viewer at the top")
   func viewerResets() {
     var state = makeState(rows: 14, cols: 60)
@@ -174,7 +190,17 @@ struct StatusTests {
     reading[PaperID("not-in-this-library")] = PaperState(status: .read, tags: ["b"])
     let state = makeState(reading: reading, library: library)
     #expect(state.unreadCount == 12)
-    #expect(state.tagUse == ["a": 1, "b": 1])
+    #expect(state.tagUse == ["a": 1])  // completion offers only tags of papers on screen
+  }
+
+  @Test("NOT SAVED stays on a narrow status line after the message has gone")
+  func notSavedStaysVisible() {
+    var state = makeState(rows: 10, cols: 40)
+    state.press(.char("r"))
+    _ = Reader.update(&state, .saveFinished(error: "cannot save /x/state.json: Read-only file system (creating a temporary file)"))
+    state.press(.char("j"))
+    #expect(state.message == nil)
+    #expect(Renderer.render(state).lines.last?.hasSuffix("NOT SAVED ") == true)
   }
 
   @Test("save results: failure is shown and retried on tick, success clears it")
