@@ -135,36 +135,64 @@ public struct StateStore: Sendable {
 
   /// The file's bytes: one paper per line, sorted by id, so diffs and merges stay small.
   public static func encode(_ state: ReadingState) -> Data {
-    var out = "{\n  \"format\": \"\(formatName)\",\n  \"version\": \(formatVersion),\n  \"papers\": {"
     let ids = state.papers.keys.sorted()
-    for (n, id) in ids.enumerated() {
-      let entry = state.papers[id]!
-      out += n == 0 ? "\n" : ",\n"
-      out += "    \(jsonString(id.rawValue)): {\"status\": \"\(entry.status.rawValue)\", \"tags\": ["
-      out += entry.tags.map(jsonString).joined(separator: ", ")
-      out += "]}"
+    return Data(assemble(ids.map { encodeLine(id: $0, entry: state.papers[$0]!) }))
+  }
+
+  static let header = Array("{\n  \"format\": \"\(formatName)\",\n  \"version\": \(formatVersion),\n  \"papers\": {".utf8)
+
+  /// The file from its paper lines, already in id order.
+  static func assemble(_ lines: [[UInt8]]) -> [UInt8] {
+    var out = header
+    out.reserveCapacity(header.count + lines.reduce(16) { $0 + $1.count + 2 })
+    for (n, line) in lines.enumerated() {
+      out.append(contentsOf: n == 0 ? [0x0A] : [0x2C, 0x0A])  // "\n" or ",\n"
+      out.append(contentsOf: line)
     }
-    out += ids.isEmpty ? "}\n}\n" : "\n  }\n}\n"
-    return Data(out.utf8)
+    out.append(contentsOf: Array((lines.isEmpty ? "}\n}\n" : "\n  }\n}\n").utf8))
+    return out
+  }
+
+  /// `    "id": {"status": "read", "tags": ["a", "b"]}`
+  static func encodeLine(id: PaperID, entry: PaperState) -> [UInt8] {
+    var line = Array("    ".utf8)
+    line.reserveCapacity(64)
+    appendJSONString(id.rawValue, to: &line)
+    line.append(contentsOf: Array(": {\"status\": \"\(entry.status.rawValue)\", \"tags\": [".utf8))
+    for (n, tag) in entry.tags.enumerated() {
+      if n > 0 { line.append(contentsOf: [0x2C, 0x20]) }
+      appendJSONString(tag, to: &line)
+    }
+    line.append(contentsOf: [0x5D, 0x7D])  // "]}"
+    return line
   }
 
   public static func jsonString(_ text: String) -> String {
-    var out = "\""
+    var out: [UInt8] = []
+    appendJSONString(text, to: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// A JSON string literal. Control characters and line separators are escaped, so the
+  /// file never carries them raw.
+  static func appendJSONString(_ text: String, to out: inout [UInt8]) {
+    out.append(0x22)
     for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
-        || scalar.value == 0x2028 || scalar.value == 0x2029:
-        let hex = String(scalar.value, radix: 16)
-        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-      default: out.unicodeScalars.append(scalar)
+      let value = scalar.value
+      switch value {
+      case 0x22: out.append(contentsOf: [0x5C, 0x22])
+      case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+      case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
+      case 0x0D: out.append(contentsOf: [0x5C, 0x72])
+      case 0x09: out.append(contentsOf: [0x5C, 0x74])
+      case 0..<0x20, 0x7F...0x9F, 0x2028, 0x2029:
+        let hex = String(value, radix: 16)
+        out.append(contentsOf: Array(("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8))
+      case 0x20..<0x7F: out.append(UInt8(value))
+      default: out.append(contentsOf: UTF8.encode(scalar)!)
       }
     }
-    return out + "\""
+    out.append(0x22)
   }
 
   public func save(_ state: ReadingState) throws(SaveError) {
@@ -250,5 +278,52 @@ public enum DurableFile {
     guard let resolved = realpath(path, nil) else { return nil }
     defer { free(resolved) }
     return String(cString: resolved)
+  }
+}
+
+/// Saves the state again and again while quire runs. It keeps every paper's line encoded
+/// between saves, so a save encodes only the papers that changed and copies the rest.
+public final class StateWriter {
+  public let store: StateStore
+  /// Every stored paper's id and encoded line, sorted by id: a save walks this array, with
+  /// no hashing, and a change is a binary search.
+  private var entries: [(id: PaperID, line: [UInt8])] = []
+  private var primed = false
+
+  public init(store: StateStore) { self.store = store }
+
+  /// Writes the whole state; `changed` names the papers whose state changed since the
+  /// last save (all of them are encoded on the first save).
+  public func save(_ state: ReadingState, changed: some Sequence<PaperID>) throws(StateStore.SaveError) {
+    if primed {
+      for id in changed { update(id, state.papers[id]) }
+    } else {
+      prepare(state)
+    }
+    try DurableFile.replace(path: store.path, with: Data(StateStore.assemble(entries.map(\.line))))
+  }
+
+  /// Encodes every line ahead of the first save; quire calls it when idle, so that the
+  /// first change is as quick as the rest.
+  public func prepare(_ state: ReadingState) {
+    guard !primed else { return }
+    entries = state.papers.keys.sorted().map { ($0, StateStore.encodeLine(id: $0, entry: state.papers[$0]!)) }
+    primed = true
+  }
+
+  private func update(_ id: PaperID, _ entry: PaperState?) {
+    var low = 0
+    var high = entries.count
+    while low < high {
+      let mid = (low + high) / 2
+      if entries[mid].id < id { low = mid + 1 } else { high = mid }
+    }
+    let present = low < entries.count && entries[low].id == id
+    if let entry {
+      let line = StateStore.encodeLine(id: id, entry: entry)
+      if present { entries[low].line = line } else { entries.insert((id, line), at: low) }
+    } else if present {
+      entries.remove(at: low)
+    }
   }
 }

@@ -108,6 +108,8 @@ public struct AppState: Sendable {
   public internal(set) var overlay: Overlay?
   public internal(set) var message: StatusMessage?
   public internal(set) var saveStatus: SaveStatus = .saved
+  /// Papers whose state changed since the last successful save.
+  public internal(set) var unsaved: Set<PaperID> = []
   var detailCache: DetailCache?
   /// Unread papers in the library, kept up to date on every change rather than recounted.
   public internal(set) var unreadCount = 0

@@ -37,6 +37,7 @@ public enum Reader {
       } else {
         if case .failed = state.saveStatus { state.message = .info("saved after all") }
         state.saveStatus = .saved
+        state.unsaved = []
       }
       return []
     case .tick:
@@ -357,6 +358,7 @@ extension AppState {
       for tag in new.tags where !old.tags.contains(tag) { tagUse[tag, default: 0] += 1 }
     }
     reading[id] = new
+    unsaved.insert(id)
     saveStatus = .pending
   }
 

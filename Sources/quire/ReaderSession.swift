@@ -7,6 +7,7 @@ import QuireUI
 struct ReaderSession {
   var state: AppState
   let store: StateStore
+  let writer: StateWriter
   let terminal: Terminal
 
   init(
@@ -14,6 +15,7 @@ struct ReaderSession {
     store: StateStore, environment: [String: String]
   ) {
     self.store = store
+    writer = StateWriter(store: store)
     terminal = Terminal(environment: environment)
     state = AppState(
       library: library, reading: reading, keymap: keymap, size: ScreenSize(rows: 24, cols: 80),
@@ -37,6 +39,8 @@ struct ReaderSession {
       case .key(let key): message = .key(key)
       case .resize(let size): message = .resize(size)
       case .idle:
+        // The first pause after start: encode the saved state, ready for the first change.
+        if state.unsaved.isEmpty { writer.prepare(state.reading) }
         // A failed save is retried every few seconds while idle.
         guard Date().timeIntervalSince(lastTick) >= 3 else { continue }
         lastTick = Date()
@@ -61,7 +65,7 @@ struct ReaderSession {
   /// Saves the reading state; the error text, if it failed.
   func save() -> String? {
     do {
-      try store.save(state.reading)
+      try writer.save(state.reading, changed: state.unsaved)
       return nil
     } catch {
       return error.description

@@ -47,6 +47,21 @@ struct StateStoreTests {
     #expect(try JSONSerialization.jsonObject(with: StateStore.encode(ReadingState())) is [String: Any])
   }
 
+  @Test("the writer re-encodes only changed papers and writes the same bytes as a full encode")
+  func incrementalWriter() throws {
+    let writer = StateWriter(store: StateStore(path: path))
+    var state = sample()
+    try writer.save(state, changed: [])
+    state[PaperID("0")] = PaperState(status: .read, tags: ["new"])  // inserted first
+    state[PaperID("b")] = PaperState()  // removed
+    state[PaperID("c")] = PaperState(status: .unread, tags: ["z"])  // changed
+    state[PaperID("zz")] = PaperState(status: .read)  // appended
+    try writer.save(state, changed: [PaperID("0"), PaperID("b"), PaperID("c"), PaperID("zz")])
+    let written = try #require(FileManager.default.contents(atPath: path))
+    #expect(written == StateStore.encode(state))
+    #expect(try StateStore(path: path).load() == state)
+  }
+
   @Test("untouched papers are not stored")
   func untouchedDropped() {
     var state = sample()
