@@ -199,8 +199,11 @@ public enum Reader {
     }
     // Keep the offset within the text, so that scrolling back up starts at once.
     if case .help(let wanted) = state.overlay {
-      let lines = HelpOverlay.lines(for: state.keymap, statePath: state.statePath, keymapPath: state.keymapPath).count
-      state.overlay = .help(offset: max(0, min(wanted, lines - state.layout.helpBox.inner.rows)))
+      let box = state.layout.helpBox.inner
+      let lines = HelpOverlay.lines(
+        for: state.keymap, statePath: state.statePath, keymapPath: state.keymapPath, width: box.cols - 2
+      ).count
+      state.overlay = .help(offset: max(0, min(wanted, lines - box.rows)))
     }
     return []
   }
@@ -423,6 +426,8 @@ extension AppState {
   /// Keeps the selection on screen and the viewer within its text. Costs only the rows
   /// on screen plus the selected paper's abstract.
   mutating func clampScroll() {
+    // A terminal too small to show the panes keeps the positions for when it grows.
+    guard !layout.tooSmall else { return }
     let rows = max(1, layout.list.inner.rows)
     if selected < listOffset { listOffset = selected }
     if selected >= listOffset + rows { listOffset = selected - rows + 1 }

@@ -142,9 +142,31 @@ public enum Renderer {
     if tags.isEmpty {
       grid.put("no tags yet", row: inner.row, col: col, limit: end - col, role: .dim)
     }
-    for (index, tag) in tags.enumerated() {
-      guard col < end else { break }
-      let chip = "\(tag) ×"
+    // Chips from the first, or from the selected one when it would not fit; "+N" counts
+    // the ones left out.
+    var first = 0
+    if let selected = editor.selectedTag {
+      let room = end - col
+      func chipWidth(_ index: Int) -> Int { TerminalText.width(tags[index]) + 4 }
+      let fitsFromStart = (0...selected).reduce(0) { $0 + chipWidth($1) } <= room
+      if !fitsFromStart {
+        first = selected
+        var used = chipWidth(selected)
+        while first > 0, used + chipWidth(first - 1) + TerminalText.width("+\(first - 1) ") <= room {
+          first -= 1
+          used += chipWidth(first)
+        }
+      }
+    }
+    if first > 0 { col += grid.put("+\(first) ", row: inner.row, col: col, limit: end - col, role: .dim) }
+    for index in first..<tags.count {
+      let chip = "\(tags[index]) ×"
+      let rest = tags.count - index - 1
+      let reserve = rest > 0 ? TerminalText.width(" +\(rest)") : 0
+      if col + TerminalText.width(chip) + reserve > end, index != editor.selectedTag {
+        grid.put("+\(tags.count - index)", row: inner.row, col: col, limit: max(0, end - col), role: .dim)
+        break
+      }
       let role: Role = editor.selectedTag == index ? .selection : .tag
       col += grid.put(chip, row: inner.row, col: col, limit: end - col, role: role)
       col += grid.put("  ", row: inner.row, col: col, limit: max(0, end - col))
@@ -276,8 +298,14 @@ enum Hints {
 
 /// The help overlay: every binding in force, generated from the keymap and the action table.
 enum HelpOverlay {
-  static func lines(for keymap: Keymap, statePath: String, keymapPath: String = "") -> [DetailLine] {
+  /// The help text wrapped to `width` columns: each binding's help wraps under itself,
+  /// or, when the overlay is narrow, goes on the lines below its keys.
+  static func lines(for keymap: Keymap, statePath: String, keymapPath: String = "", width: Int) -> [DetailLine] {
     var out: [DetailLine] = []
+    let keyColumn = width >= 50 ? 22 : 4
+    func add(_ text: String, _ role: Role) {
+      for line in TerminalText.wrap(text, width: max(1, width)) { out.append(DetailLine(text: line, role: role)) }
+    }
     let sections: [(String, KeyContext)] = [
       ("Everywhere (in the viewer, moving keys scroll the abstract)", .global),
       ("In the paper list", .list),
@@ -290,19 +318,27 @@ enum HelpOverlay {
         // Each section lists only the bindings made in its own context.
         let keys = keymap.keys(for: command, in: context).filter { keymap.bindings[context]?[$0] == command }
         guard !keys.isEmpty else { continue }
-        let names = keys.map(\.description).joined(separator: " ")
-        let padded = names + String(repeating: " ", count: max(1, 20 - TerminalText.width(names)))
-        rows.append(DetailLine(text: "  " + padded + command.help, role: .normal))
+        let names = "  " + keys.map(\.description).joined(separator: " ")
+        let helpLines = TerminalText.wrap(command.help, width: max(1, width - keyColumn))
+        let indent = String(repeating: " ", count: keyColumn)
+        if keyColumn > 4, TerminalText.width(names) < keyColumn {
+          let padded = names + String(repeating: " ", count: keyColumn - TerminalText.width(names))
+          rows.append(DetailLine(text: padded + (helpLines.first ?? ""), role: .normal))
+          rows += helpLines.dropFirst().map { DetailLine(text: indent + $0, role: .normal) }
+        } else {
+          rows.append(DetailLine(text: names, role: .normal))
+          rows += helpLines.map { DetailLine(text: indent + $0, role: .dim) }
+        }
       }
       guard !rows.isEmpty else { continue }
       if !out.isEmpty { out.append(DetailLine(text: "", role: .normal)) }
-      out.append(DetailLine(text: title, role: .heading))
+      add(title, .heading)
       out += rows
     }
     out.append(DetailLine(text: "", role: .normal))
     let userKeymap = keymapPath.isEmpty ? "~/.config/quire/keymap" : keymapPath
-    out.append(DetailLine(text: "Keys: the built-in keymaps/default.keymap, then \(userKeymap).", role: .dim))
-    if !statePath.isEmpty { out.append(DetailLine(text: "Reading state is saved to \(statePath)", role: .dim)) }
+    add("Keys: the built-in keymaps/default.keymap, then \(userKeymap).", .dim)
+    if !statePath.isEmpty { add("Reading state is saved to \(statePath)", .dim) }
     return out
   }
 
@@ -311,7 +347,7 @@ enum HelpOverlay {
     grid.box(rect, title: "Keys · any other key closes", focused: true)
     let inner = rect.inner
     guard !inner.isEmpty else { return }
-    let lines = lines(for: state.keymap, statePath: state.statePath, keymapPath: state.keymapPath)
+    let lines = lines(for: state.keymap, statePath: state.statePath, keymapPath: state.keymapPath, width: inner.cols - 2)
     let start = max(0, min(offset, lines.count - inner.rows))
     for (index, line) in lines.dropFirst(start).prefix(inner.rows).enumerated() {
       grid.put(line.text, row: inner.row + index, col: inner.col + 1, limit: inner.cols - 2, role: line.role)

@@ -100,6 +100,20 @@ struct MovingTests {
     #expect(state.viewerOffset == 0)
   }
 
+  @Test("shrinking through too small and back keeps the scroll positions")
+  func tooSmallKeepsPositions() {
+    var state = makeState(rows: 14, cols: 60)
+    for _ in 0..<5 { state.press(.char("j")) }
+    state.press(.enter, .char("j"), .char("j"))
+    let (list, viewer) = (state.listOffset, state.viewerOffset)
+    #expect(list == 3)
+    #expect(viewer == 2)
+    _ = Reader.update(&state, .resize(ScreenSize(rows: 6, cols: 20)))
+    _ = Reader.update(&state, .resize(ScreenSize(rows: 14, cols: 60)))
+    #expect(state.listOffset == list)
+    #expect(state.viewerOffset == viewer)
+  }
+
   @Test("resizing keeps the selection visible")
   func resize() {
     var state = makeState()
@@ -442,6 +456,18 @@ struct HelpTests {
     state.press(.char("x"))
     #expect(state.overlay == nil)
     #expect(state.selected == 0)
+  }
+
+  @Test("help wraps to the overlay: every line fits and every action's help can be read")
+  func helpWraps() {
+    for width in [36, 60, 80] {
+      let lines = HelpOverlay.lines(for: .builtinDefault, statePath: "/s", keymapPath: "/k", width: width)
+      #expect(lines.allSatisfy { TerminalText.width($0.text) <= width }, "width \(width)")
+      let text = TerminalText.collapseWhitespaceForTest(lines.map(\.text).joined(separator: " "))
+      for command in Command.allCases {
+        #expect(text.contains(command.help), "width \(width): \(command.name)")
+      }
+    }
   }
 
   @Test("help follows the user's bindings")

@@ -92,6 +92,23 @@ struct ScreenTests {
     #expect(lines[12].contains("add: theory"))
   }
 
+  @Test("tags that do not fit in the editor are counted, and the selected one is shown")
+  func manyTags() {
+    var state = state(rows: 16, cols: 100)
+    state.press(.char("t"))
+    for n in 1...8 {
+      state.type("tag-number-\(n)")
+      state.press(.enter)
+    }
+    var row = Renderer.render(state).lines[11]
+    #expect(row.contains("tag-number-1 ×"))
+    #expect(row.contains("+6"))
+    state.press(.left)  // the last tag, far off to the right
+    row = Renderer.render(state).lines[11]
+    #expect(row.contains("tag-number-8 ×"))
+    #expect(row.contains("+"))
+  }
+
   @Test("a terminal too small for the layout shows a short message, and recovers")
   func tooSmall() {
     var state = state(rows: 8, cols: 30)

@@ -26,3 +26,10 @@ extension AppState {
 
   var selectedTitle: String? { selectedPaper?.displayTitle }
 }
+
+extension TerminalText {
+  /// Joins wrapped lines back into running text, for checking that nothing was lost.
+  static func collapseWhitespaceForTest(_ text: String) -> String {
+    text.split(whereSeparator: { $0 == " " }).joined(separator: " ")
+  }
+}
