@@ -218,6 +218,49 @@ struct ReaderTests {
     #expect(try jsonObject(try #require(list.stdoutLines.first))["status"] as? String == "read", "\(list)")
   }
 
+  static let strace = ["/usr/bin/strace", "/bin/strace"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+  /// The save sequence, seen from the system calls quire makes: a temporary file in the
+  /// same folder, written and flushed, renamed over state.json, then the folder flushed.
+  @Test(.enabled(if: strace != nil, "strace is not installed"))
+  func savingFlushesTheFileRenamesItAndFlushesTheFolder() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    let log = scratch.path("strace.log")
+    let (tmux, run) = try await startQuire(
+      scratch, cols: 200,
+      prefix: [Self.strace!, "-f", "-o", log, "-e", "trace=openat,write,fsync,fdatasync,close,rename,renameat,renameat2"])
+    defer { tmux.kill() }
+    try await tmux.waitForScreen(containing: "1/13")
+    try await tmux.press("r")
+    try await tmux.waitForScreen(containing: "marked read")
+    try await tmux.press("q")
+    _ = try await run.exitStatus()
+
+    let folder = scratch.dataHome + "/quire"
+    let calls = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init)
+    func index(after start: Int, _ what: String, where match: (String) -> Bool) throws -> Int {
+      let found = calls.indices.dropFirst(start).first { match(calls[$0]) }
+      return try #require(found, "no \(what) after line \(start) of the strace log:\n\(calls.joined(separator: "\n"))")
+    }
+    func fd(of line: String) -> String { String(line.split(separator: "=").last!.trimmingCharacters(in: .whitespaces)) }
+
+    let open = try index(after: 0, "temporary file created") {
+      $0.contains("openat(") && $0.contains("\"\(folder)/.state.json.tmp-") && $0.contains("O_CREAT") && $0.contains("O_EXCL")
+    }
+    let file = fd(of: calls[open])
+    let write = try index(after: open, "write to it") { $0.contains("write(\(file),") && $0.contains("quire-state") }
+    let flush = try index(after: write, "fsync of it") { $0.contains("fsync(\(file))") }
+    let close = try index(after: flush, "close of it") { $0.contains("close(\(file))") }
+    let rename = try index(after: close, "rename over state.json") {
+      $0.contains("rename") && $0.contains(".state.json.tmp-") && $0.contains("\"\(folder)/state.json\"")
+    }
+    let openFolder = try index(after: rename, "the folder opened") {
+      $0.contains("openat(") && $0.contains("\"\(folder)\"") && $0.contains("O_DIRECTORY")
+    }
+    _ = try index(after: openFolder, "fsync of the folder") { $0.contains("fsync(\(fd(of: calls[openFolder])))") }
+  }
+
   @Test func failedSaveIsRetriedUntilItWorks() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }

@@ -5,9 +5,9 @@ import Testing
 /// `defer { session.kill() }` at once.
 func startQuire(
   _ scratch: Scratch, _ arguments: [String] = [], cols: Int = 100, rows: Int = 30, name: String = "run",
-  environment: [String: String] = [:]
+  environment: [String: String] = [:], prefix: [String] = []
 ) async throws -> (TmuxSession, WrappedQuire) {
-  let run = try scratch.wrappedQuire(arguments, name: name, environment: environment)
+  let run = try scratch.wrappedQuire(arguments, name: name, environment: environment, prefix: prefix)
   let session = try await TmuxSession.start(cols: cols, rows: rows, command: run.shellCommand)
   return (session, run)
 }

@@ -241,12 +241,13 @@ final class Scratch: Sendable {
 
   /// Writes a wrapper script that records the terminal settings, runs quire with its pid in
   /// a file, records how it ended and the terminal settings again, then keeps the pane open.
+  /// `prefix` runs quire under another program (strace).
   func wrappedQuire(
-    _ arguments: [String], name: String = "run", environment extra: [String: String] = [:]
+    _ arguments: [String], name: String = "run", environment extra: [String: String] = [:], prefix: [String] = []
   ) throws -> WrappedQuire {
     let folder = path(name)
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    let command = ([quire] + arguments).map(shellQuote).joined(separator: " ")
+    let command = (prefix + [quire] + arguments).map(shellQuote).joined(separator: " ")
     let script = """
       d=\(shellQuote(folder))
       stty -g > "$d/stty-before"
