@@ -187,8 +187,10 @@ public struct Paper: Equatable, Sendable {
   }
 
   private var labelParts: [String] {
-    var who = familyNames.first ?? "Unknown author"
-    if authors.count > 1 { who += " et al." }
+    let names = familyNames
+    var who = names.first ?? "Unknown author"
+    if names.count == 2 { who += " & " + names[1] }
+    if names.count > 2 { who += " et al." }
     if let year { who += " (\(year))" }
     var parts = [who]
     if let opening = abstractOpening { parts.append(opening) }

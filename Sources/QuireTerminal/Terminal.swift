@@ -80,7 +80,27 @@ public final class Terminal {
       if Int32(character) == quire_key_resize() { return .resize(size) }
       return Self.functionKey(Int32(character)).map(TerminalEvent.key) ?? .idle
     }
+    if character == 27 { return readAfterEscape() }
     return Self.characterKey(UInt32(character)).map(TerminalEvent.key) ?? .idle
+  }
+
+  /// Esc alone, Alt with a key, or a key sequence: whatever arrived with the Esc decides.
+  private func readAfterEscape() -> TerminalEvent {
+    wtimeout(quire_stdscr(), 0)
+    var following: [Unicode.Scalar] = []
+    while following.count < 16, !Key.escapeSequenceIsComplete(following) {
+      var next: wint_t = 0
+      let result = get_wch(&next)
+      if result == quire_err() { break }
+      if result == quire_key_code_yes() {
+        // A key curses decoded itself, right behind the Esc: take the key.
+        if Int32(next) == quire_key_resize() { return .resize(size) }
+        return Self.functionKey(Int32(next)).map(TerminalEvent.key) ?? .idle
+      }
+      guard let scalar = Unicode.Scalar(UInt32(next)) else { break }
+      following.append(scalar)
+    }
+    return Key.afterEscape(following).map(TerminalEvent.key) ?? .idle
   }
 
   /// Copies a grid to the screen, touching only cells that changed since the last draw.

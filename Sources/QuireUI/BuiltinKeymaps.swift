@@ -13,7 +13,8 @@ public enum BuiltinKeymaps {
 #   bind KEY ACTION [CONTEXT]     bind a key
 #   unbind KEY [CONTEXT]          remove a binding
 #
-# KEY is a printable character (j, G, ?, #), C-x for Control-x, F1 … F12, or one of:
+# KEY is a printable character (j, G, ?, #), C-x for Control-x, M-x for Alt-x, F1 … F12,
+# or one of:
 #   Enter Tab BackTab Esc Space Backspace Delete Insert
 #   Up Down Left Right PageUp PageDown Home End
 #

@@ -63,7 +63,7 @@ public enum Command: String, CaseIterable, Sendable {
     case .help: return "show or hide this help"
     case .redraw: return "redraw the screen"
     case .quit: return "quit (every change is saved as it is made)"
-    case .accept: return "add the typed tag / accept the prompt"
+    case .accept: return "add the typed tag (-name removes one) / accept the prompt"
     case .cancel: return "close the tag editor / cancel the prompt"
     case .complete: return "complete from tags already used"
     case .deleteBackward: return "delete a character; on an empty line, pick then remove the last tag"

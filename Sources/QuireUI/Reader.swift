@@ -278,7 +278,8 @@ public enum Reader {
     guard entry.tags.indices.contains(position) else { return [] }
     let name = entry.tags.remove(at: position)
     state.setState(entry, of: editor.paper)
-    editor.selectedTag = nil
+    // The next tag (or the one before, at the end) is selected, so several go in a row.
+    editor.selectedTag = entry.tags.isEmpty ? nil : min(position, entry.tags.count - 1)
     state.message = .info("removed tag '\(name)'")
     return [.save]
   }

@@ -33,7 +33,8 @@ public enum Renderer {
     grid.put(" quire · \(state.library.name)", row: rect.row, col: 0, limit: rect.cols, role: .status)
     let used = TerminalText.width(" quire · \(state.library.name)")
     let counts = "\(state.library.count) papers · \(state.unreadCount) unread"
-    for summary in [counts + " · filter: \(state.filter.summary) ", counts + " "] {
+    let filter = state.filter.isActive ? ["filter: \(state.filter.summary) "] : []
+    for summary in [counts + " · filter: \(state.filter.summary) "] + filter + [counts + " "] {
       let width = TerminalText.width(summary)
       if used + 2 + width <= rect.cols {
         grid.put(summary, row: rect.row, col: rect.cols - width, role: .status)
@@ -160,9 +161,13 @@ public enum Renderer {
     }
     if first > 0 { col += grid.put("+\(first) ", row: inner.row, col: col, limit: end - col, role: .dim) }
     for index in first..<tags.count {
-      let chip = "\(tags[index]) ×"
       let rest = tags.count - index - 1
-      let reserve = rest > 0 ? TerminalText.width(" +\(rest)") : 0
+      let reserve = rest > 0 ? TerminalText.width("  +\(rest)") : 0
+      // Only the first chip shown (or the selected one) is shortened when it is wider
+      // than the row; any other chip that does not fit becomes part of "+N".
+      let shorten = index == first || index == editor.selectedTag
+      let longest = max(1, min(end - col - reserve - 2, (end - inner.col) / 2))
+      let chip = (shorten ? TerminalText.truncate(tags[index], to: longest) : tags[index]) + " ×"
       if col + TerminalText.width(chip) + reserve > end, index != editor.selectedTag {
         grid.put("+\(tags.count - index)", row: inner.row, col: col, limit: max(0, end - col), role: .dim)
         break
@@ -173,8 +178,8 @@ public enum Renderer {
     }
     drawInput(prompt: "add: ", editor.input, suggestions: state.tagCompletions(excluding: tags), row: inner.row + 1, col: inner.col + 1, cols: inner.cols - 2, &grid)
     if inner.rows >= 3 {
-      let hint = "⏎ add · Tab complete · ⌫ on empty line removes a tag · Esc close"
-      grid.put(hint, row: inner.row + 2, col: inner.col + 1, limit: inner.cols - 2, role: .dim)
+      let hint = "⏎ add · Tab complete · ⌫ on empty line removes a tag · -name ⏎ removes it · Esc close"
+      grid.put(TerminalText.truncate(hint, to: inner.cols - 2), row: inner.row + 2, col: inner.col + 1, limit: inner.cols - 2, role: .dim)
     }
   }
 
@@ -208,40 +213,44 @@ public enum Renderer {
 
   static func drawStatus(_ state: AppState, _ rect: Rect, _ grid: inout Grid) {
     grid.fill(rect, role: .status)
+    // The save state is drawn first and never overwritten, prompts included: it is what
+    // must not be missed.
+    let saveText: String
+    let saveRole: Role
+    switch state.saveStatus {
+    case .saved: (saveText, saveRole) = ("saved ", .status)
+    case .pending: (saveText, saveRole) = ("saving… ", .status)
+    case .failed: (saveText, saveRole) = (rect.cols < 80 ? "NOT SAVED " : "NOT SAVED — retrying ", .statusError)
+    }
+    let saveCol = max(0, rect.cols - TerminalText.width(saveText))
+    grid.put(saveText, row: rect.row, col: saveCol, role: saveRole)
+
     switch state.overlay {
     case .confirmMarkAllRead(let count):
-      grid.put(" Mark \(count) shown paper\(count == 1 ? "" : "s") read? (y/n)", row: rect.row, col: 0, role: .statusMessage)
+      let prompt = " Mark \(count) shown paper\(count == 1 ? "" : "s") read? (y/n)"
+      grid.put(TerminalText.truncate(prompt, to: saveCol - 1), row: rect.row, col: 0, role: .statusMessage)
       return
     case .tagFilter(let input):
-      drawInput(prompt: " show papers tagged: ", input, suggestions: state.tagCompletions(excluding: []), row: rect.row, col: 0, cols: rect.cols, &grid)
-      grid.paint(row: rect.row, col: 0, cols: TerminalText.width(" show papers tagged: "), role: .status)
+      let prompt = rect.cols < 60 ? " tag: " : " show papers tagged: "
+      drawInput(prompt: prompt, input, suggestions: state.tagCompletions(excluding: []), row: rect.row, col: 0, cols: saveCol - 1, &grid)
+      grid.paint(row: rect.row, col: 0, cols: TerminalText.width(prompt), role: .status)
       return
     default:
       break
     }
-    let saveText: String
-    let saveRole: Role
-    let narrow = rect.cols < 80
-    switch state.saveStatus {
-    case .saved: (saveText, saveRole) = ("saved ", .status)
-    case .pending: (saveText, saveRole) = ("saving… ", .status)
-    case .failed: (saveText, saveRole) = (narrow ? "NOT SAVED " : "NOT SAVED — retrying ", .statusError)
-    }
-    let saveCol = rect.cols - TerminalText.width(saveText)
 
-    // The counts give way to a message when the line is short: a message says what just
-    // happened, and the counts are in the header too.
+    // Whole parts give way, least useful first, so that nothing is cut mid-word and the
+    // filter in force stays in sight: counts, then the filter, then all but the position.
     let position = state.shown.isEmpty ? "0/0" : "\(state.selected + 1)/\(state.shown.count)"
-    var left = " \(position) shown · \(state.unreadCount) unread · \(state.library.count) total"
-    if state.filter.isActive { left += " · filter: \(state.filter.summary)" }
-    left += "  "
-    if let message = state.message,
-      TerminalText.width(left) + min(40, TerminalText.width(message.text)) > saveCol - 2
-    {
-      left = " \(position)  "
-    }
-    // The save state is drawn first and never overwritten: it is what must not be missed.
-    grid.put(saveText, row: rect.row, col: max(0, saveCol), role: saveRole)
+    let filter = state.filter.isActive ? " · filter: \(state.filter.summary)" : ""
+    let candidates = [
+      " \(position) shown · \(state.unreadCount) unread · \(state.library.count) total\(filter)  ",
+      " \(position) · \(state.unreadCount) unread\(filter)  ",
+      " \(position)\(filter)  ",
+      " \(position)  ",
+    ]
+    let wanted = state.message.map { min(40, TerminalText.width($0.text)) } ?? 0
+    let left = candidates.first { TerminalText.width($0) + wanted <= saveCol - 1 } ?? candidates.last!
     let col = grid.put(TerminalText.truncate(left, to: max(0, saveCol - 1)), row: rect.row, col: 0, role: .status)
     let room = max(0, saveCol - col - 2)
     if let message = state.message {
@@ -344,13 +353,17 @@ enum HelpOverlay {
 
   static func draw(_ state: AppState, offset: Int, _ rect: Rect, _ grid: inout Grid) {
     grid.fill(rect)
-    grid.box(rect, title: "Keys · any other key closes", focused: true)
+    grid.box(rect, title: "Keys · j/k scroll · other keys close", focused: true)
     let inner = rect.inner
     guard !inner.isEmpty else { return }
     let lines = lines(for: state.keymap, statePath: state.statePath, keymapPath: state.keymapPath, width: inner.cols - 2)
     let start = max(0, min(offset, lines.count - inner.rows))
     for (index, line) in lines.dropFirst(start).prefix(inner.rows).enumerated() {
       grid.put(line.text, row: inner.row + index, col: inner.col + 1, limit: inner.cols - 2, role: line.role)
+    }
+    if lines.count > inner.rows {
+      let mark = " \(min(100, (start + inner.rows) * 100 / lines.count))% "
+      grid.put(mark, row: rect.maxRow - 1, col: rect.col + rect.cols - 2 - mark.count, role: .borderFocused)
     }
   }
 }

@@ -261,6 +261,28 @@ struct ReaderTests {
     _ = try index(after: openFolder, "fsync of the folder") { $0.contains("fsync(\(fd(of: calls[openFolder])))") }
   }
 
+  @Test func altKeysAndUnknownSequencesAreNotReadAsEscape() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    let (tmux, run) = try await startQuire(scratch, cols: 120)
+    defer { tmux.kill() }
+    try await tmux.waitForScreen(containing: "1/13")
+    try await tmux.press("t")
+    try await tmux.waitForScreen(containing: "add:")
+    // Alt-r arrives as Esc r: read as one key, it neither closes the editor nor marks read.
+    try await tmux.press("M-r")
+    try await tmux.type("x")
+    let screen = try await tmux.waitForScreen(containing: "add: x")
+    #expect(screen.contains("13 unread"))
+    try await tmux.press("Escape")
+    try await tmux.waitForScreen(notContaining: "add:")
+    try await tmux.press("M-q")
+    try await tmux.waitForScreen(containing: "M-q is not bound")
+    try await tmux.press("q")
+    try await expectCleanExit(tmux, run, status: 0)
+    #expect(scratch.read(scratch.statePath) == nil, "nothing was changed, so nothing was saved")
+  }
+
   @Test func failedSaveIsRetriedUntilItWorks() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }

@@ -105,6 +105,12 @@ struct ReadingListParserTests {
     #expect(paper.displayTitle.hasPrefix("‹山田 — 深層学習"))
   }
 
+  @Test("two authors are named in a label, more are 'et al.'")
+  func labelAuthors() {
+    let two = Library.parse(readingList: "- Published: 1 May 2020\n**authors:** Alice Wong, Bob Li**publication year:** 2020**abstract:** Text.", file: "f", name: "f")
+    #expect(two.papers[0].displayTitle == "‹Wong & Li (2020) — Text.›")
+  }
+
   @Test("problems are listed in line order, one per line")
   func problemOrder() {
     let text = "- Published: never\n- Published: 1 May 2020\n**authors:** A\n- Nonsense: x\n"

@@ -66,6 +66,29 @@ struct KeymapTests {
     #expect(Key(name: name) == key)
   }
 
+  @Test("what follows an Esc: nothing, one key (Alt), or a key sequence")
+  func afterEscape() {
+    func keys(_ text: String) -> Key? { Key.afterEscape(Array(text.unicodeScalars)) }
+    #expect(keys("") == .escape)
+    #expect(keys("r") == .alt("r"))
+    #expect(keys("A") == .alt("A"))
+    #expect(keys("[1~") == .home)
+    #expect(keys("[4~") == .end)
+    #expect(keys("OH") == .home)
+    #expect(keys("[A") == .up)
+    #expect(keys("[Z") == .backTab)
+    #expect(keys("[3~") == .delete)
+    #expect(keys("OP") == .function(1))
+    #expect(keys("[99~") == nil)  // unknown: ignored, never Esc then "~"
+    #expect(keys("\u{7F}") == nil)
+    #expect(!Key.escapeSequenceIsComplete(Array("[1".unicodeScalars)))
+    #expect(Key.escapeSequenceIsComplete(Array("[1~".unicodeScalars)))
+    #expect(Key.escapeSequenceIsComplete(Array("x".unicodeScalars)))
+    #expect(!Key.escapeSequenceIsComplete(Array("O".unicodeScalars)))
+    #expect(Key(name: "M-x") == .alt("x"))
+    #expect(Key.alt("x").description == "M-x")
+  }
+
   @Test("names that are not keys", arguments: ["", "jj", "F13", "F0", "C-1", "C-dd", "Ctrl-d", "PageSideways"])
   func badKeyNames(name: String) {
     #expect(Key(name: name) == nil)

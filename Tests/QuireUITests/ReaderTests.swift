@@ -217,6 +217,28 @@ struct StatusTests {
     #expect(Renderer.render(state).lines.last?.hasSuffix("NOT SAVED ") == true)
   }
 
+  @Test("NOT SAVED stays in sight while a prompt is open")
+  func notSavedDuringPrompts() {
+    var state = makeState(rows: 10, cols: 40)
+    state.press(.char("j"), .char("t"))
+    state.type("x")
+    state.press(.enter, .escape, .char("r"))
+    _ = Reader.update(&state, .saveFinished(error: "cannot save /x: Read-only file system"))
+    state.press(.char("A"))
+    #expect(Renderer.render(state).lines.last?.hasSuffix("NOT SAVED ") == true)
+    state.press(.char("n"), .char("f"))
+    #expect(Renderer.render(state).lines.last?.hasSuffix("NOT SAVED ") == true)
+  }
+
+  @Test("on a narrow status line the filter in force stays in sight, in whole words")
+  func narrowFilter() {
+    var state = makeState(rows: 12, cols: 50)
+    state.press(.char("u"))
+    let status = Renderer.render(state).lines.last ?? ""
+    #expect(status.contains("filter: unread"))
+    #expect(!status.contains("…"))
+  }
+
   @Test("save results: failure is shown and retried on tick, success clears it")
   func saveOutcomes() {
     var state = makeState()
@@ -352,6 +374,32 @@ struct TagTests {
     #expect(state.message?.text == "this paper has no tag 'zzz'")
   }
 
+  @Test("Alt with a key neither closes the editor nor acts on the paper")
+  func altInEditor() {
+    var state = makeState()
+    state.press(.char("t"), .alt("r"), .alt("q"))
+    #expect(state.isTagEditorOpen)
+    #expect(state.reading.papers.isEmpty)
+    state.press(.escape, .alt("r"))
+    #expect(state.message?.text.hasPrefix("M-r is not bound") == true)
+    #expect(state.reading.papers.isEmpty)
+  }
+
+  @Test("Delete selects the next tag, so several go in a row")
+  func deleteInARow() {
+    var state = makeState()
+    let id = state.selectedPaper!.id
+    state.press(.char("t"))
+    for tag in ["a", "b", "c", "d"] {
+      state.type(tag)
+      state.press(.enter)
+    }
+    state.press(.left, .left, .left, .delete, .delete)
+    #expect(state.reading[id].tags == ["a", "d"])
+    state.press(.delete, .delete)
+    #expect(state.reading[id].tags.isEmpty)
+  }
+
   @Test("Esc closes the editor without adding what was typed")
   func escape() {
     var state = makeState()
@@ -441,7 +489,7 @@ struct HelpTests {
     state.press(.char("?"))
     #expect(state.overlay == .help(offset: 0))
     let screen = Renderer.render(state).text
-    #expect(screen.contains("Keys · any other key closes"))
+    #expect(screen.contains("Keys · j/k scroll · other keys close"))
     #expect(screen.contains("j Down              move down"))
     state.press(.char("j"), .char("j"))
     #expect(state.overlay == .help(offset: 2))

@@ -109,6 +109,21 @@ struct ScreenTests {
     #expect(row.contains("+"))
   }
 
+  @Test("a tag wider than the editor is shortened and the others still show")
+  func overlongTag() {
+    var state = state(rows: 10, cols: 40)
+    state.press(.char("t"))
+    for tag in ["this-is-an-extremely-long-tag-name-that-exceeds-the-width", "漢字タグ", "ml"] {
+      state.type(tag)
+      state.press(.enter)
+    }
+    let lines = Renderer.render(state).lines
+    let row = try! #require(lines.first { $0.contains("this-is-an") })
+    #expect(row.contains("… ×"))
+    #expect(row.contains("漢字タグ ×"))
+    for line in lines { #expect(TerminalText.width(line) == 40) }
+  }
+
   @Test("a terminal too small for the layout shows a short message, and recovers")
   func tooSmall() {
     var state = state(rows: 8, cols: 30)
