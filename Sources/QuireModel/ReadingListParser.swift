@@ -31,6 +31,7 @@ public struct ReadingListParser {
     var diagnostics: [Diagnostic] = []
     var current: Listing?
     var lastField: String?
+    var continued = false  // the current abstract went on over more lines
 
     func problem(_ line: Int, _ message: String) {
       diagnostics.append(Diagnostic(file: file, line: line, message: message))
@@ -40,7 +41,8 @@ public struct ReadingListParser {
       guard var listing = current else { return }
       current = nil
       lastField = nil
-      listing.abstract = listing.abstract.map(TextNormalizer.collapseWhitespace)
+      if continued { listing.abstract = listing.abstract.map(TextNormalizer.collapseWhitespace) }
+      continued = false
       if listing.authors.isEmpty && listing.abstract == nil && listing.title == nil {
         // One problem per line is enough: a bad date already points at this entry.
         let start = listing.source.line
@@ -97,6 +99,7 @@ public struct ReadingListParser {
           // Appended as it is and collapsed once at the end of the entry: collapsing on
           // every line would cost the square of a long hard-wrapped abstract.
           current!.abstract = (current!.abstract ?? "") + " " + lead
+          continued = true
         } else {
           problem(lineNumber, "expected a '**field:** value' pair, found '\(lead.prefix(40))'")
         }
@@ -116,7 +119,9 @@ public struct ReadingListParser {
     field: String, value rawValue: String, to listing: inout Listing, line: Int,
     problem: (Int, String) -> Void
   ) {
-    let value = TextNormalizer.collapseWhitespace(rawValue)
+    // Values start after "**name:**", usually with one space: trimmed first, most values
+    // need no collapsing and take the fast path.
+    let value = TextNormalizer.collapseWhitespace(String(rawValue.trimmingSpaces()))
     switch field {
     case "authors":
       listing.authors = Self.splitAuthors(value)
