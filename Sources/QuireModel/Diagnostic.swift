@@ -1,15 +1,20 @@
-/// A problem found in an input file, reported as `file:line: message` and never fatal:
-/// the rest of the file still loads.
+/// A problem found in an input file, reported as `file:line: message` (or
+/// `file:line:column: message` where the column is known) and never fatal: the rest of the
+/// file still loads.
 public struct Diagnostic: Equatable, Sendable, CustomStringConvertible, Error {
   public var file: String
   public var line: Int
+  public var column: Int?
   public var message: String
 
-  public init(file: String, line: Int, message: String) {
+  public init(file: String, line: Int, column: Int? = nil, message: String) {
     self.file = file
     self.line = line
+    self.column = column
     self.message = message
   }
 
-  public var description: String { "\(file):\(line): \(message)" }
+  public var description: String {
+    "\(file):\(line):" + (column.map { "\($0):" } ?? "") + " \(message)"
+  }
 }
