@@ -86,5 +86,17 @@ struct BibTeXTests {
     let result = BibTeXParser(file: file).parse(text)
     #expect(result.entries.count == expected, "\(result.diagnostics.prefix(5))")
     #expect(result.diagnostics.isEmpty, "\(result.diagnostics.prefix(5))")
+    // Every paper reads as text: a title, authors, no TeX accents or braces left outside math.
+    let listings = result.entries.map { $0.listing(file: file) }
+    for listing in listings {
+      let shown = [listing.title ?? ""] + listing.authors
+      for text in shown {
+        let outsideMath = text.split(separator: "$", omittingEmptySubsequences: false).enumerated()
+          .filter { $0.offset % 2 == 0 }.map(\.element).joined()
+        #expect(!outsideMath.contains("{") && !outsideMath.contains("}"), "\(file):\(listing.source.line): \(text)")
+        #expect(!outsideMath.contains(#"\'"#) && !outsideMath.contains(#"\""#), "\(file):\(listing.source.line): \(text)")
+      }
+    }
+    #expect(listings.filter { $0.title != nil }.count >= expected - 2)
   }
 }
