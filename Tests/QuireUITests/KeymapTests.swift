@@ -13,6 +13,15 @@ struct KeymapTests {
     #expect(text == BuiltinKeymaps.defaultKeymap, "run scripts/embed-resources.sh after editing keymaps/")
   }
 
+  @Test("README names every action a keymap can use")
+  func readmeListsActions() throws {
+    let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("README.md")
+    let text = try String(contentsOf: readme, encoding: .utf8)
+    let words = Set(text.split(whereSeparator: { $0.isWhitespace || $0 == "`" || $0 == "," || $0 == ";" }).map(String.init))
+    for command in Command.allCases { #expect(words.contains(command.name), "README lacks \(command.name)") }
+  }
+
   @Test("the built-in keymap parses without a problem and binds every action")
   func builtinComplete() {
     var keymap = Keymap()
