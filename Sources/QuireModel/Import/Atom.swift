@@ -1,0 +1,150 @@
+import Foundation
+
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
+
+/// One entry of an Atom feed, with the arXiv extensions when present.
+public struct AtomEntry: Equatable, Sendable {
+  public var id = ""
+  public var title = ""
+  public var authors: [String] = []
+  public var summary = ""
+  public var published = ""
+  public var updated = ""
+  public var categories: [String] = []
+  public var doi: String?
+  public var journalRef: String?
+  public var links: [PaperLink] = []
+  public var line = 0
+
+  /// "1601.00001" and 1 from "http://arxiv.org/abs/1601.00001v1"; old-style ids
+  /// ("hep-th/9901001v2") too.
+  public var arxivID: (id: String, version: Int?)? {
+    guard let range = id.range(of: "arxiv.org/abs/") else { return nil }
+    let full = String(id[range.upperBound...])
+    if let v = full.lastIndex(of: "v"), let version = Int(full[full.index(after: v)...]) {
+      return (String(full[..<v]), version)
+    }
+    return (full, nil)
+  }
+}
+
+/// Reads Atom feeds such as the arXiv API's, old and new layouts (namespaces declared on
+/// the root or on each element, elements in any order).
+public struct AtomParser {
+  public struct Result: Sendable {
+    public var entries: [AtomEntry]
+    public var diagnostics: [Diagnostic]
+  }
+
+  static let atom = "http://www.w3.org/2005/Atom"
+  static let arxiv = "http://arxiv.org/schemas/atom"
+
+  let file: String
+
+  public init(file: String) { self.file = file }
+
+  public func parse(_ data: Data) -> Result {
+    let parser = XMLParser(data: data)
+    let reader = Reader()
+    parser.shouldProcessNamespaces = true
+    parser.delegate = reader
+    var diagnostics: [Diagnostic] = []
+    if !parser.parse() {
+      let reason = (parser.parserError as NSError?)?.localizedDescription ?? "not well-formed XML"
+      diagnostics.append(Diagnostic(file: file, line: parser.lineNumber, column: parser.columnNumber, message: "expected well-formed XML: \(reason)"))
+    }
+    if diagnostics.isEmpty, let open = reader.open.last {
+      // Some XML parsers accept a document that simply stops: say what is missing.
+      diagnostics.append(Diagnostic(file: file, line: parser.lineNumber, column: parser.columnNumber, message: "expected </\(open)> before the end of the file"))
+    }
+    if !reader.sawFeed && diagnostics.isEmpty {
+      diagnostics.append(Diagnostic(file: file, line: 1, column: 1, message: "expected an Atom <feed> element"))
+    }
+    return Result(entries: reader.entries, diagnostics: diagnostics)
+  }
+
+  /// Collects entries as the XML streams past. Used on one thread, for one parse.
+  final class Reader: NSObject, XMLParserDelegate {
+    var entries: [AtomEntry] = []
+    var sawFeed = false
+    /// Elements opened and not yet closed, for a document that stops short.
+    var open: [String] = []
+    private var entry: AtomEntry?
+    private var text = ""
+    private var inAuthor = false
+
+    func parser(
+      _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+      attributes: [String: String] = [:]
+    ) {
+      text = ""
+      open.append(name)
+      switch (namespaceURI ?? "", name) {
+      case (AtomParser.atom, "feed"): sawFeed = true
+      case (AtomParser.atom, "entry"):
+        entry = AtomEntry()
+        entry?.line = parser.lineNumber
+      case (AtomParser.atom, "author"): inAuthor = true
+      case (AtomParser.atom, "category"):
+        if let term = attributes["term"], !(entry?.categories.contains(term) ?? true) { entry?.categories.append(term) }
+      case (AtomParser.atom, "link"):
+        guard let href = attributes["href"] else { break }
+        let label = attributes["title"] ?? (attributes["rel"] == "alternate" ? "arXiv" : attributes["rel"] ?? "link")
+        if !(entry?.links.contains { $0.url == href } ?? true) { entry?.links.append(PaperLink(label: label, url: href)) }
+      default: break
+      }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+      let value = TextNormalizer.collapseWhitespace(text)
+      text = ""
+      if !open.isEmpty { open.removeLast() }
+      guard entry != nil else { return }
+      switch (namespaceURI ?? "", name) {
+      case (AtomParser.atom, "entry"):
+        entries.append(entry!)
+        entry = nil
+      case (AtomParser.atom, "id"): entry!.id = value
+      case (AtomParser.atom, "title"): entry!.title = value
+      case (AtomParser.atom, "summary"): entry!.summary = value
+      case (AtomParser.atom, "published"): entry!.published = value
+      case (AtomParser.atom, "updated"): entry!.updated = value
+      case (AtomParser.atom, "name") where inAuthor: entry!.authors.append(value)
+      case (AtomParser.atom, "author"): inAuthor = false
+      case (AtomParser.arxiv, "doi"): entry!.doi = value
+      case (AtomParser.arxiv, "journal_ref"): entry!.journalRef = value
+      default: break
+      }
+    }
+  }
+}
+
+extension AtomEntry {
+  /// The paper this entry describes.
+  public func listing(file: String) -> Listing {
+    var listing = Listing(source: SourceLocation(file: file, line: line))
+    if !title.isEmpty { listing.title = title }
+    listing.authors = authors.filter { !$0.isEmpty }
+    listing.venue = journalRef
+    let date = published.isEmpty ? updated : published
+    let parts = date.prefix(10).split(separator: "-").compactMap { Int($0) }
+    if parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) {
+      listing.published = PublishedDate(year: parts[0], month: parts[1], day: parts[2])
+      listing.year = parts[0]
+    }
+    if !summary.isEmpty { listing.abstract = summary }
+    if let arxiv = arxivID {
+      let name = "arXiv:\(arxiv.id)" + (arxiv.version.map { "v\($0)" } ?? "")
+      listing.links.append(PaperLink(label: name, url: "https://arxiv.org/abs/\(arxiv.id)"))
+    }
+    if let doi, !doi.isEmpty { listing.links.append(PaperLink(label: "doi:\(doi)", url: "https://doi.org/\(doi)")) }
+    for link in links where !listing.links.contains(where: { $0.url == link.url }) && link.label == "pdf" {
+      listing.links.append(link)
+    }
+    return listing
+  }
+}
