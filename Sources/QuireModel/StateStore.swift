@@ -118,17 +118,8 @@ public struct StateStore: Sendable {
 
   /// Foundation's message for a syntax error names the character offset; say the line too.
   static func describeJSONError(_ error: Error, data: Data) -> String {
-    let nsError = error as NSError
-    var message = nsError.userInfo[NSDebugDescriptionErrorKey] as? String ?? nsError.localizedDescription
-    var offset = nsError.userInfo["NSJSONSerializationErrorIndex"] as? Int
-    if offset == nil, let range = message.range(of: "around character ") {
-      offset = Int(message[range.upperBound...].prefix { $0.isNumber })
-    }
-    if let offset, offset <= data.count {
-      let line = data.prefix(offset).reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
-      message = "line \(line): " + message
-    }
-    return message
+    let (line, _) = JSONErrors.location(of: error, in: data)
+    return "line \(line): " + JSONErrors.reason(error)
   }
 
   // MARK: - Saving
