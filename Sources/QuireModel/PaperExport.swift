@@ -1,6 +1,8 @@
 /// A paper and its reading state as one line of JSON, for `quire list` and for scripts.
 public enum PaperExport {
-  public static func jsonLine(_ paper: Paper, state: PaperState) -> String {
+  /// With `state` nil the line carries no status or tags: how the library store keeps
+  /// papers, the reading state being in state.json.
+  public static func jsonLine(_ paper: Paper, state: PaperState?) -> String {
     let s = StateStore.jsonString
     var fields: [String] = []
     fields.append("\"id\":\(s(paper.id.rawValue))")
@@ -14,8 +16,10 @@ public enum PaperExport {
       "{\"label\":\(s(link.label)),\"url\":\(link.url.map(s) ?? "null")}"
     }
     fields.append("\"links\":[\(links.joined(separator: ","))]")
-    fields.append("\"status\":\(s(state.status.rawValue))")
-    fields.append("\"tags\":[\(state.tags.map(s).joined(separator: ","))]")
+    if let state {
+      fields.append("\"status\":\(s(state.status.rawValue))")
+      fields.append("\"tags\":[\(state.tags.map(s).joined(separator: ","))]")
+    }
     fields.append("\"abstract\":\(paper.abstract.map(s) ?? "null")")
     let alternates = paper.alternates.map { other in
       "{\"line\":\(other.source.line),\"year\":\(other.year.map(String.init) ?? "null"),"

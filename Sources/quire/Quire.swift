@@ -14,14 +14,14 @@ struct Quire: ParsableCommand {
       $XDG_DATA_HOME/quire/state.json (~/.local/share/quire/state.json).
       Keys: keymaps/default.keymap, overridden by $XDG_CONFIG_HOME/quire/keymap.
       """,
-    subcommands: [Open.self, List.self, Check.self, Keys.self],
+    subcommands: [Open.self, List.self, Import.self, Check.self, Keys.self],
     defaultSubcommand: Open.self
   )
 }
 
 /// Options every command that reads the library shares.
 struct LibraryOptions: ParsableArguments {
-  @Argument(help: "A reading-list file. Without it, the built-in reading list.", completion: .file())
+  @Argument(help: "A file to open (any format `quire import` reads). Without it, the built-in reading list and everything imported.", completion: .file())
   var file: String?
 
   @Option(name: .long, help: "The state file (default: $XDG_DATA_HOME/quire/state.json).", completion: .file())
@@ -32,11 +32,28 @@ struct LibraryOptions: ParsableArguments {
   var statePath: String { state ?? StateStore.defaultPath(environment: environment) }
 
   func loadLibrary() throws -> Library {
-    guard let file else { return BuiltinLibrary.load() }
+    guard let file else {
+      let imported: [Listing]
+      do {
+        imported = try LibraryStore(path: LibraryStore.defaultPath(environment: environment)).load()
+      } catch {
+        throw QuireFailure(message: error.description)
+      }
+      if imported.isEmpty { return BuiltinLibrary.load() }
+      let builtin = ReadingListParser(file: "<built-in reading list>").parse(BuiltinLibrary.readingListText)
+      return Library(name: "built-in list + \(imported.count) imported", listings: builtin.listings + imported)
+    }
+    let data: Data
     do {
-      return try Library.load(readingListAt: file)
+      data = try Data(contentsOf: URL(fileURLWithPath: file))
     } catch {
-      throw QuireFailure(message: "cannot open \(error)")
+      throw QuireFailure(message: "cannot open \(file): \(FileManager.default.fileExists(atPath: file) ? "cannot be read" : "no such file")")
+    }
+    do {
+      let result = try Importer.read(data, file: file)
+      return Library(name: (file as NSString).lastPathComponent, listings: result.listings, diagnostics: result.diagnostics)
+    } catch {
+      throw QuireFailure(message: "cannot open \(error.description)")
     }
   }
 
@@ -104,6 +121,74 @@ extension Quire {
     }
   }
 
+  struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Add papers from BibTeX, RIS, arXiv Atom, CSL-JSON, quire's JSON Lines or reading-list files to your library.",
+      discussion: """
+        The format is recognised from the content; --format names it when that fails.
+        Papers already in the library (same title, or same abstract when untitled) are
+        merged, not added twice. The library is kept in $XDG_DATA_HOME/quire/library.jsonl
+        and replaced whole or not at all. `-` reads standard input.
+        """)
+
+    @Argument(help: "Files to import; - for standard input.", completion: .file())
+    var files: [String]
+
+    @Option(help: "The format of every file: \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: ImportFormat?
+
+    func run() throws {
+      let environment = ProcessInfo.processInfo.environment
+      let store = LibraryStore(path: LibraryStore.defaultPath(environment: environment))
+      let existing: [Listing]
+      do { existing = try store.load() } catch { throw QuireFailure(message: error.description) }
+      let builtin = ReadingListParser(file: "<built-in reading list>").parse(BuiltinLibrary.readingListText).listings
+      var known = Set((builtin + existing).map(Paper.identityKey(of:)))
+      var added: [Listing] = []
+      var failed = false
+      for file in files {
+        let data: Data
+        if file == "-" {
+          data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+          guard let contents = FileManager.default.contents(atPath: file) else {
+            printError("quire: cannot read \(file): \(FileManager.default.fileExists(atPath: file) ? "permission denied or a folder" : "no such file")")
+            failed = true
+            continue
+          }
+          data = contents
+        }
+        let name = file == "-" ? "<stdin>" : file
+        let result: Importer.FileResult
+        do {
+          result = try Importer.read(data, file: name, format: format)
+        } catch {
+          printError("quire: \(error.description)")
+          failed = true
+          continue
+        }
+        for problem in result.diagnostics { printError(problem.description) }
+        var new = 0
+        var merged = 0
+        for listing in result.listings {
+          let key = Paper.identityKey(of: listing)
+          if known.insert(key).inserted { new += 1 } else { merged += 1 }
+          added.append(listing)
+        }
+        let problems = result.diagnostics.count
+        print(TerminalText.sanitized(
+          "\(name) (\(result.format.rawValue)): \(result.listings.count) papers: \(new) added, \(merged) already in the library"
+            + (problems > 0 ? ", \(problems) problem\(problems == 1 ? "" : "s") (above)" : "")))
+      }
+      if !added.isEmpty {
+        let library = Library(name: "imported", listings: existing + added)
+        do { try store.save(library.papers) } catch { throw QuireFailure(message: error.description) }
+        print("library: \(library.count) imported papers in \(store.path)")
+      }
+      if failed { throw ExitCode.failure }
+    }
+  }
+
   struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Check the reading list, the keymap and the state file; print each problem as file:line: message.")
@@ -153,3 +238,5 @@ enum KeymapLoader {
     }
   }
 }
+
+extension ImportFormat: ExpressibleByArgument {}

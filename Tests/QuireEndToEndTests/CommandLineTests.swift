@@ -109,6 +109,55 @@ struct CommandLineTests {
     #expect(screen.contains("unknown terminal type 'no-such-terminal'"), "\(screen)")
   }
 
+  @Test func importAddsPapersOnceAndTheReaderOpensThem() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    let bib = try scratch.write("refs.txt", #"""
+      @string{icml = "Proceedings of ICML"}
+      @inproceedings{arora2017,
+        title = {Generalization and Equilibrium in {G}enerative {A}dversarial Nets},
+        author = {Arora, Sanjeev and Ge, Rong},
+        booktitle = icml, year = 2017,
+      }
+      @article{broken, title = {Unclosed
+      @article{erdos, title = {Random Graphs}, author = {Erd{\H{o}}s, P{\'a}l}, year = 1959}
+
+      """#)
+    let ris = try scratch.write("more.ris", "TY  - JOUR\nTI  - Random graphs\nAU  - Erdős, Pál\nPY  - 1959\nER  - \n")
+    let first = try await scratch.runQuire(["import", bib, ris])
+    #expect(first.status == 0, "\(first)")
+    #expect(first.stdout.contains("refs.txt (bibtex): 2 papers: 2 added, 0 already in the library, 1 problem"), "\(first)")
+    #expect(first.stdout.contains("more.ris (ris): 1 papers: 0 added, 1 already in the library"), "\(first)")
+    #expect(first.stderr.contains("\(bib):7:"), "the broken entry is named by line: \(first)")
+
+    let list = try await scratch.runQuire(["list"])
+    #expect(list.stdoutLines.count == 15, "\(list)")
+    let titles = try list.stdoutLines.map { try jsonObject($0)["title"] as? String }
+    #expect(titles.contains("Random Graphs"))
+    #expect(list.stdout.contains("Pál Erdős"))
+
+    // Again: nothing new, nothing doubled.
+    let again = try await scratch.runQuire(["import", bib])
+    #expect(again.stdout.contains("2 papers: 0 added, 2 already in the library"), "\(again)")
+    #expect(try await scratch.runQuire(["list"]).stdoutLines.count == 15)
+
+    // A file that is not text changes nothing and fails.
+    let store = scratch.dataHome + "/quire/library.jsonl"
+    let before = scratch.read(store)
+    let binary = try scratch.write("image.bib", "GIF89a\u{0}\u{0}")
+    let refused = try await scratch.runQuire(["import", binary])
+    #expect(refused.status == 1)
+    #expect(refused.stderr.contains("not a text file"), "\(refused)")
+    #expect(scratch.read(store) == before)
+
+    let (tmux, run) = try await startQuire(scratch, cols: 120)
+    defer { tmux.kill() }
+    let screen = try await tmux.waitForScreen(containing: "1/15")
+    #expect(screen.contains("built-in list + 2 imported"))
+    try await tmux.press("q")
+    try await expectCleanExit(tmux, run, status: 0)
+  }
+
   @Test func binaryWorksWhenCopiedAnywhere() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }

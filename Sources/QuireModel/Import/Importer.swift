@@ -1,0 +1,86 @@
+import Foundation
+
+/// The formats quire reads, recognised by their content (a file name is only a hint).
+public enum ImportFormat: String, CaseIterable, Sendable {
+  case readingList = "reading-list"
+  case bibtex
+  case atom
+  case ris
+  case cslJSON = "csl-json"
+  case jsonl
+
+  /// What a file holds, judged from its first meaningful text, then its name.
+  public static func detect(_ text: String, name: String) -> ImportFormat? {
+    var head = Substring(text.prefix(64 * 1024))
+    if head.unicodeScalars.first == "\u{FEFF}" { head = head.dropFirst() }
+    let trimmed = head.drop { $0.isWhitespace }
+    if trimmed.hasPrefix("<") { return .atom }
+    if trimmed.hasPrefix("[") { return .cslJSON }
+    if trimmed.hasPrefix("{") {
+      // One object per line is quire's JSON Lines; one object over many lines is CSL-JSON.
+      let firstLine = trimmed.prefix { $0 != "\n" }
+      if (try? JSONSerialization.jsonObject(with: Data(firstLine.utf8))) is [String: Any] { return .jsonl }
+      return .cslJSON
+    }
+    for line in ReadingListParser.lines(of: String(head)).prefix(200) {
+      let stripped = line.trimmingSpaces()
+      if stripped.hasPrefix("- Published:") || stripped.hasPrefix("- Paper added:") { return .readingList }
+      if RISParser.tagLine(line) != nil, line.hasPrefix("TY  -") { return .ris }
+      if stripped.hasPrefix("@"), stripped.dropFirst().prefix(while: { $0.isLetter }).count > 0 { return .bibtex }
+    }
+    switch (name as NSString).pathExtension.lowercased() {
+    case "bib", "bibtex": return .bibtex
+    case "ris": return .ris
+    case "xml", "atom": return .atom
+    case "jsonl", "ndjson": return .jsonl
+    case "json": return .cslJSON
+    case "txt", "md": return .readingList
+    default: return nil
+    }
+  }
+}
+
+/// Reads any supported file into listings, with what each carried of reading state.
+public enum Importer {
+  public struct FileResult: Sendable {
+    public var format: ImportFormat
+    public var listings: [Listing]
+    public var diagnostics: [Diagnostic]
+  }
+
+  public struct ReadError: Error, CustomStringConvertible {
+    public var description: String
+  }
+
+  public static func read(_ data: Data, file: String, format forced: ImportFormat? = nil) throws(ReadError) -> FileResult {
+    if data.contains(0) {
+      throw ReadError(description: "\(file): not a text file (it contains NUL bytes); expected BibTeX, RIS, Atom, CSL-JSON, JSON Lines or a reading list")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw ReadError(description: "\(file): not valid UTF-8; convert it first (for example with iconv -t UTF-8)")
+    }
+    guard let format = forced ?? ImportFormat.detect(text, name: file) else {
+      throw ReadError(description: "\(file): cannot tell the format; expected BibTeX, RIS, Atom, CSL-JSON, JSON Lines or a reading list (--format names one)")
+    }
+    switch format {
+    case .readingList:
+      let result = ReadingListParser(file: file).parse(text)
+      return FileResult(format: format, listings: result.listings, diagnostics: result.diagnostics)
+    case .bibtex:
+      let result = BibTeXParser(file: file).parse(text)
+      return FileResult(format: format, listings: result.entries.map { $0.listing(file: file) }, diagnostics: result.diagnostics)
+    case .ris:
+      let result = RISParser(file: file).parse(text)
+      return FileResult(format: format, listings: result.records.map { $0.listing(file: file) }, diagnostics: result.diagnostics)
+    case .atom:
+      let result = AtomParser(file: file).parse(data)
+      return FileResult(format: format, listings: result.entries.map { $0.listing(file: file) }, diagnostics: result.diagnostics)
+    case .cslJSON:
+      let result = CSLJSONParser(file: file).parse(data)
+      return FileResult(format: format, listings: result.listings, diagnostics: result.diagnostics)
+    case .jsonl:
+      let result = JSONLinesParser(file: file).parse(text)
+      return FileResult(format: format, listings: result.listings, diagnostics: result.diagnostics)
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// The papers the user imported, kept beside state.json as quire's JSON Lines (one paper
+/// a line, without reading state). `quire` opens the built-in list plus these.
+public struct LibraryStore: Sendable {
+  public let path: String
+
+  public init(path: String) { self.path = path }
+
+  public static func defaultPath(environment: [String: String]) -> String {
+    (StateStore.defaultPath(environment: environment) as NSString).deletingLastPathComponent + "/library.jsonl"
+  }
+
+  /// The stored listings; none when there is no file yet. A file with a broken line is
+  /// refused rather than half read, so that the next import cannot overwrite it.
+  public func load() throws(StateStore.LoadError) -> [Listing] {
+    guard FileManager.default.fileExists(atPath: path) else { return [] }
+    let text: String
+    do {
+      text = try FileText.read(path)
+    } catch {
+      throw StateStore.LoadError(path: path, reason: "cannot be read")
+    }
+    let result = JSONLinesParser(file: path).parse(text)
+    if let problem = result.diagnostics.first {
+      throw StateStore.LoadError(path: path, reason: "line \(problem.line): \(problem.message)")
+    }
+    return result.listings
+  }
+
+  /// Replaces the stored papers at once: a crash leaves the old file or the new one.
+  public func save(_ papers: [Paper]) throws(StateStore.SaveError) {
+    var text = ""
+    for paper in papers { text += PaperExport.jsonLine(paper, state: nil) + "\n" }
+    try DurableFile.replace(path: path, with: Data(text.utf8))
+  }
+}
