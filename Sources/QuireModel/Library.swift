@@ -6,34 +6,55 @@ public struct Library: Sendable {
   public var name: String
   public private(set) var papers: [Paper]
   public private(set) var diagnostics: [Diagnostic]
-  private var indexByID: [PaperID: Int]
+  private var indexByID: [PaperID: Int] = [:]
+  private var indexByKey: [String: Int] = [:]
+  private var indexByDOI: [String: Int] = [:]
+  private var indexByArxiv: [String: Int] = [:]
 
   public init(name: String, listings: [Listing], diagnostics: [Diagnostic] = []) {
     self.name = name
     self.papers = []
     self.diagnostics = diagnostics
-    self.indexByID = [:]
     papers.reserveCapacity(listings.count)
     indexByID.reserveCapacity(listings.count)
-    var indexByKey: [String: Int] = [:]
-    for listing in listings {
-      let key = Paper.identityKey(of: listing)
-      if let index = indexByKey[key] {
-        papers[index].merge(listing)
-        continue
-      }
-      var paper = Paper(listing: listing, identityKey: key)
-      // Distinct keys whose hashes collide still get distinct, stable ids.
-      var suffix = 2
-      let base = paper.id.rawValue
-      while indexByID[paper.id] != nil {
-        paper.id = PaperID("\(base)-\(suffix)")
-        suffix += 1
-      }
-      indexByKey[key] = papers.count
-      indexByID[paper.id] = papers.count
-      papers.append(paper)
+    indexByKey.reserveCapacity(listings.count)
+    for listing in listings { add(listing) }
+  }
+
+  /// Adds a listing: merged into the paper it is (same DOI, same arXiv id, or the same
+  /// title, or abstract when untitled), or a new paper. True when it was new.
+  @discardableResult
+  public mutating func add(_ listing: Listing) -> Bool {
+    let key = Paper.identityKey(of: listing)
+    // Every format puts DOIs and arXiv ids in links too; take them from there if need be.
+    let urls = listing.links.compactMap(\.url)
+    let doi = listing.doi.flatMap(Identifier.doi) ?? urls.lazy.compactMap(Identifier.doi).first
+    let arxiv = listing.arxiv.flatMap(Identifier.arxiv) ?? urls.lazy.compactMap(Identifier.arxiv).first
+    if let index = doi.flatMap({ indexByDOI[$0] }) ?? arxiv.flatMap({ indexByArxiv[$0] }) ?? indexByKey[key] {
+      papers[index].merge(listing)
+      // The paper is now known by this listing's identifiers too.
+      if let doi { indexByDOI[doi] = indexByDOI[doi] ?? index }
+      if let arxiv { indexByArxiv[arxiv] = indexByArxiv[arxiv] ?? index }
+      indexByKey[key] = indexByKey[key] ?? index
+      return false
     }
+    var paper = Paper(listing: listing, identityKey: key)
+    paper.doi = doi
+    paper.arxiv = arxiv
+    // Distinct keys whose hashes collide still get distinct, stable ids.
+    var suffix = 2
+    let base = paper.id.rawValue
+    while indexByID[paper.id] != nil {
+      paper.id = PaperID("\(base)-\(suffix)")
+      suffix += 1
+    }
+    let index = papers.count
+    indexByKey[key] = index
+    indexByID[paper.id] = index
+    if let doi { indexByDOI[doi] = index }
+    if let arxiv { indexByArxiv[arxiv] = index }
+    papers.append(paper)
+    return true
   }
 
   public var count: Int { papers.count }
@@ -74,12 +95,15 @@ extension Paper {
     if venue == nil { venue = other.venue }
     if year == nil { year = other.year }
     if published == nil { published = other.published }
+    if doi == nil { doi = other.doi.flatMap(Identifier.doi) ?? other.links.compactMap(\.url).lazy.compactMap(Identifier.doi).first }
+    if arxiv == nil { arxiv = other.arxiv.flatMap(Identifier.arxiv) ?? other.links.compactMap(\.url).lazy.compactMap(Identifier.arxiv).first }
     if let theirs = other.abstract, theirs.count > (abstract?.count ?? 0) { abstract = theirs }
     for link in other.links where !links.contains(where: { $0.label == link.label }) {
       links.append(link)
     }
     let differs =
-      (other.authors != authors && !other.authors.isEmpty)
+      (other.title != title && other.title != nil)
+      || (other.authors != authors && !other.authors.isEmpty)
       || (other.venue != venue && other.venue != nil)
       || (other.year != year && other.year != nil)
       || (other.published != published && other.published != nil)

@@ -83,6 +83,10 @@ public struct Listing: Equatable, Sendable {
   public var published: PublishedDate?
   public var links: [PaperLink] = []
   public var abstract: String?
+  /// Normalised DOI ("10.1063/1.4944470") and arXiv id without version ("1703.00573"):
+  /// a paper carrying either is the same paper wherever it comes from.
+  public var doi: String?
+  public var arxiv: String?
   public var source: SourceLocation
 
   public init(
@@ -111,6 +115,8 @@ public struct Paper: Equatable, Sendable {
   public var published: PublishedDate?
   public var links: [PaperLink]
   public var abstract: String?
+  public var doi: String?
+  public var arxiv: String?
   public var source: SourceLocation
   /// Other listings of the same paper whose details differ from the fields above.
   public var alternates: [Listing]
@@ -124,6 +130,8 @@ public struct Paper: Equatable, Sendable {
     self.published = listing.published
     self.links = listing.links
     self.abstract = listing.abstract
+    self.doi = listing.doi
+    self.arxiv = listing.arxiv
     self.source = listing.source
     self.alternates = []
   }
@@ -210,5 +218,38 @@ public struct Paper: Equatable, Sendable {
       opening += opening.isEmpty ? String(word) : " " + word
     }
     return opening
+  }
+}
+
+/// Identifiers written many ways, reduced to one form for comparison.
+public enum Identifier {
+  /// "https://doi.org/10.1000/ABC" → "10.1000/abc" (DOIs are case-insensitive).
+  public static func doi(_ raw: String) -> String? {
+    var text = raw.trimmingCharacters(in: .whitespaces).lowercased()
+    for prefix in ["https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:"] where text.hasPrefix(prefix) {
+      text.removeFirst(prefix.count)
+    }
+    return text.hasPrefix("10.") && text.contains("/") ? text : nil
+  }
+
+  /// "arXiv:1703.00573v5", "http://arxiv.org/abs/1703.00573v5", "hep-th/9901001" →
+  /// the id without its version.
+  public static func arxiv(_ raw: String) -> String? {
+    var text = raw.trimmingCharacters(in: .whitespaces)
+    for prefix in ["https://arxiv.org/abs/", "http://arxiv.org/abs/", "arXiv:", "arxiv:"] where text.hasPrefix(prefix) {
+      text.removeFirst(prefix.count)
+    }
+    if let v = text.lastIndex(of: "v"), !text[text.index(after: v)...].isEmpty,
+      text[text.index(after: v)...].allSatisfy(\.isNumber)
+    {
+      text = String(text[..<v])
+    }
+    let modern = text.split(separator: ".").count == 2 && text.allSatisfy { $0.isNumber || $0 == "." }
+    // Old style: "hep-th/9901001", "math.GT/0309136".
+    let halves = text.split(separator: "/")
+    let old =
+      halves.count == 2 && halves[1].count == 7 && halves[1].allSatisfy(\.isNumber)
+      && halves[0].allSatisfy { $0.isLetter || $0 == "-" || $0 == "." }
+    return (modern || old) && !text.isEmpty ? text : nil
   }
 }

@@ -20,6 +20,8 @@ public enum PaperExport {
       fields.append("\"status\":\(s(state.status.rawValue))")
       fields.append("\"tags\":[\(state.tags.map(s).joined(separator: ","))]")
     }
+    fields.append("\"doi\":\(paper.doi.map(s) ?? "null")")
+    fields.append("\"arxiv\":\(paper.arxiv.map(s) ?? "null")")
     fields.append("\"abstract\":\(paper.abstract.map(s) ?? "null")")
     let alternates = paper.alternates.map { other in
       "{\"line\":\(other.source.line),\"year\":\(other.year.map(String.init) ?? "null"),"

@@ -25,6 +25,10 @@ public enum PaperDetail {
       facts.append("published \(published.display)".replacingOccurrences(of: " ", with: "\u{00A0}"))
     }
     if !facts.isEmpty { add(facts.joined(separator: " · "), .dim) }
+    var identifiers: [String] = []
+    if let doi = paper.doi { identifiers.append("doi:\(doi)") }
+    if let arxiv = paper.arxiv { identifiers.append("arXiv:\(arxiv)") }
+    if !identifiers.isEmpty { add(identifiers.joined(separator: " · "), .dim) }
     if !paper.links.isEmpty {
       add("links: " + paper.links.map(\.display).joined(separator: " · "), .dim)
     }
@@ -33,6 +37,7 @@ public enum PaperDetail {
     for other in paper.alternates {
       // Only what differs from the paper as shown above.
       var parts: [String] = []
+      if let title = other.title, title != paper.title { parts.append("“\(title)”") }
       if let year = other.year, year != paper.year { parts.append(String(year)) }
       if let venue = other.venue, venue != paper.venue { parts.append(venue) }
       if !other.authors.isEmpty, other.authors != paper.authors { parts.append(other.authors.joined(separator: ", ")) }

@@ -126,8 +126,8 @@ extension Quire {
       abstract: "Add papers from BibTeX, RIS, arXiv Atom, CSL-JSON, quire's JSON Lines or reading-list files to your library.",
       discussion: """
         The format is recognised from the content; --format names it when that fails.
-        Papers already in the library (same title, or same abstract when untitled) are
-        merged, not added twice. The library is kept in $XDG_DATA_HOME/quire/library.jsonl
+        Papers already in the library (same DOI, same arXiv id in any version, same
+        title, or same abstract when untitled) are merged, not added twice. The library is kept in $XDG_DATA_HOME/quire/library.jsonl
         and replaced whole or not at all. `-` reads standard input.
         """)
 
@@ -143,7 +143,8 @@ extension Quire {
       let existing: [Listing]
       do { existing = try store.load() } catch { throw QuireFailure(message: error.description) }
       let builtin = ReadingListParser(file: "<built-in reading list>").parse(BuiltinLibrary.readingListText).listings
-      var known = Set((builtin + existing).map(Paper.identityKey(of:)))
+      // Everything already known, to tell new papers from ones merged into known papers.
+      var known = Library(name: "known", listings: builtin + existing)
       var added: [Listing] = []
       var failed = false
       for file in files {
@@ -171,8 +172,7 @@ extension Quire {
         var new = 0
         var merged = 0
         for listing in result.listings {
-          let key = Paper.identityKey(of: listing)
-          if known.insert(key).inserted { new += 1 } else { merged += 1 }
+          if known.add(listing) { new += 1 } else { merged += 1 }
           added.append(listing)
         }
         let problems = result.diagnostics.count

@@ -31,6 +31,43 @@ struct ImporterTests {
     }
   }
 
+  @Test("identifiers written many ways", arguments: [
+    ("https://doi.org/10.1063/1.4944470", "10.1063/1.4944470"), ("doi:10.1000/ABC", "10.1000/abc"),
+    ("http://dx.doi.org/10.1/x", "10.1/x"), ("https://example.org/paper", nil),
+  ])
+  func dois(raw: String, expected: String?) {
+    #expect(Identifier.doi(raw) == expected)
+  }
+
+  @Test("arXiv ids, any version", arguments: [
+    ("http://arxiv.org/abs/1703.00573v5", "1703.00573"), ("arXiv:1703.00573", "1703.00573"),
+    ("https://arxiv.org/abs/hep-th/9901001v2", "hep-th/9901001"), ("https://example.org/a.pdf", nil),
+  ])
+  func arxivIDs(raw: String, expected: String?) {
+    #expect(Identifier.arxiv(raw) == expected)
+  }
+
+  @Test("the same paper by DOI or arXiv id is one paper, whatever its title says; the first id stays")
+  func mergeByIdentifier() {
+    let bib = BibTeXParser(file: "a.bib").parse(#"""
+      @inproceedings{a, title = {Generalization and Equilibrium in GANs}, author = {Arora, Sanjeev},
+        year = 2017, eprint = {1703.00573}, archivePrefix = {arXiv}}
+      @article{b, title = {Inelastic effects}, doi = {10.1063/1.4944470}, year = 2016}
+      """#).entries.map { $0.listing(file: "a.bib") }
+    let atom = AtomParser(file: "f.xml").parse(Data(AtomTests.feed.utf8)).entries.map { $0.listing(file: "f.xml") }
+    var other = Listing(title: "Inelastic effects in molecular transport junctions", source: SourceLocation(file: "r.ris", line: 1))
+    other.links = [PaperLink(label: "doi", url: "https://doi.org/10.1063/1.4944470")]
+    var library = Library(name: "x", listings: bib)
+    let ids = library.papers.map(\.id)
+    #expect(library.add(atom[0]) == false)  // arXiv 1703.00573v5: the BibTeX paper
+    #expect(library.add(other) == false)  // same DOI, longer title
+    #expect(library.count == 2)
+    #expect(library.papers.map(\.id) == ids)
+    #expect(library[0].arxiv == "1703.00573")
+    #expect(library[0].abstract?.hasPrefix("We show that training") == true)  // gained from the feed
+    #expect(library[1].alternates.first?.title == "Inelastic effects in molecular transport junctions")
+  }
+
   @Test("the library store keeps papers without reading state and reads them back")
   func store() throws {
     let path = NSTemporaryDirectory() + "quire-store-\(UUID().uuidString)/library.jsonl"

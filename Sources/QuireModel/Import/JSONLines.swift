@@ -41,6 +41,8 @@ public struct JSONLinesParser {
         listing.links.append(PaperLink(label: label, url: link["url"] as? String))
       }
       listing.abstract = paper["abstract"] as? String
+      listing.doi = paper["doi"] as? String
+      listing.arxiv = paper["arxiv"] as? String
       if listing.title == nil && listing.abstract == nil && listing.authors.isEmpty {
         result.diagnostics.append(Diagnostic(file: file, line: lineNumber, column: 1, message: "expected a paper with a title, authors or an abstract"))
         continue
