@@ -14,7 +14,7 @@ struct Quire: ParsableCommand {
       $XDG_DATA_HOME/quire/state.json (~/.local/share/quire/state.json).
       Keys: keymaps/default.keymap, overridden by $XDG_CONFIG_HOME/quire/keymap.
       """,
-    subcommands: [Open.self, List.self, Import.self, Check.self, Keys.self],
+    subcommands: [Open.self, List.self, Import.self, Export.self, Check.self, Keys.self],
     defaultSubcommand: Open.self
   )
 }
@@ -189,6 +189,43 @@ extension Quire {
     }
   }
 
+  struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Write the library, or the papers a filter picks, as BibTeX, CSL-JSON, RIS, Markdown or JSON Lines.")
+
+    @OptionGroup var options: LibraryOptions
+
+    @Option(help: "bibtex, csl-json, ris, markdown or jsonl.")
+    var format: ExportFormat
+
+    @Option(name: .shortAndLong, help: "Write to this file (replaced whole, or not at all) instead of standard output.")
+    var output: String?
+
+    @Flag(help: "Only unread papers.") var unread = false
+    @Flag(help: "Only read papers.") var read = false
+    @Option(help: "Only papers with this tag.") var tag: String?
+
+    func run() throws {
+      let library = try options.loadLibrary()
+      let reading = try options.loadState()
+      let tagName = tag.map(ReadingState.normalizeTag)
+      let papers = library.papers.filter { paper in
+        let state = reading[paper.id]
+        if unread && state.status != .unread { return false }
+        if read && state.status != .read { return false }
+        if let tagName, !state.tags.contains(tagName) { return false }
+        return true
+      }
+      let text = Exporter.write(papers, states: { reading[$0] }, format: format)
+      guard let output else {
+        FileHandle.standardOutput.write(Data(text.utf8))
+        return
+      }
+      do { try DurableFile.replace(path: output, with: Data(text.utf8)) } catch { throw QuireFailure(message: error.description) }
+      printError("quire: wrote \(papers.count) papers to \(output)")
+    }
+  }
+
   struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Check the reading list, the keymap and the state file; print each problem as file:line: message.")
@@ -240,3 +277,4 @@ enum KeymapLoader {
 }
 
 extension ImportFormat: ExpressibleByArgument {}
+extension ExportFormat: ExpressibleByArgument {}

@@ -158,6 +158,32 @@ struct CommandLineTests {
     try await expectCleanExit(tmux, run, status: 0)
   }
 
+  @Test func exportWritesWhatTheFilterPicks() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    // Two papers with state: the second read and tagged.
+    let list = try await scratch.runQuire(["list"])
+    let ids = try list.stdoutLines.prefix(2).map { try #require(jsonObject($0)["id"] as? String) }
+    _ = try scratch.write(scratch.statePath, """
+      {"format": "quire-state", "version": 1, "papers": {
+        "\(ids[1])": {"status": "read", "tags": ["theory"]}
+      }}
+      """)
+    let out = scratch.path("out/read.bib")
+    let result = try await scratch.runQuire(["export", "--format", "bibtex", "--read", "--output", out])
+    #expect(result.status == 0, "\(result)")
+    #expect(result.stderr.contains("wrote 1 papers"), "\(result)")
+    let text = try #require(scratch.read(out))
+    #expect(text.components(separatedBy: "@article{").count == 2)
+    #expect(text.contains("quire-id = {\(ids[1])}"))
+    #expect(text.contains("keywords = {theory}"))
+
+    let tagged = try await scratch.runQuire(["export", "--format", "jsonl", "--tag", "theory"])
+    #expect(tagged.stdoutLines.count == 1)
+    let unread = try await scratch.runQuire(["export", "--format", "markdown", "--unread"])
+    #expect(unread.stdout.contains("## To read (12)"), "\(unread)")
+  }
+
   @Test func binaryWorksWhenCopiedAnywhere() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }

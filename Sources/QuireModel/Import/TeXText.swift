@@ -28,7 +28,8 @@ public enum TeXText {
     "copyright": "©", "textregistered": "®", "texttrademark": "™", "dag": "†", "S": "§", "P": "¶",
     "pounds": "£", "euro": "€", "textendash": "–", "textemdash": "—", "ldots": "…", "dots": "…",
     "textquoteleft": "‘", "textquoteright": "’", "textquotedblleft": "“", "textquotedblright": "”",
-    "LaTeX": "LaTeX", "TeX": "TeX", "BibTeX": "BibTeX",
+    "LaTeX": "LaTeX", "TeX": "TeX", "BibTeX": "BibTeX", "textbackslash": "\\", "textasciitilde": "~",
+    "textasciicircum": "^", "textunderscore": "_",
   ]
 
   /// Commands whose argument is the text: the command goes, the text stays.

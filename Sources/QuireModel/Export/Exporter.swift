@@ -1,0 +1,162 @@
+import Foundation
+
+/// The formats `quire export` writes.
+public enum ExportFormat: String, CaseIterable, Sendable {
+  case bibtex
+  case cslJSON = "csl-json"
+  case ris
+  case markdown
+  case jsonl
+}
+
+/// Writes papers, with their reading state, in formats other tools read.
+public enum Exporter {
+  public static func write(_ papers: [Paper], states: (PaperID) -> PaperState, format: ExportFormat) -> String {
+    switch format {
+    case .jsonl: return papers.map { PaperExport.jsonLine($0, state: states($0.id)) + "\n" }.joined()
+    case .bibtex: return bibtex(papers, states: states)
+    case .cslJSON: return cslJSON(papers)
+    case .ris: return ris(papers)
+    case .markdown: return markdown(papers, states: states)
+    }
+  }
+
+  // MARK: - BibTeX
+
+  /// Citation keys: family name, year and first real title word, made unique with a, b, …
+  static func citationKeys(_ papers: [Paper]) -> [String] {
+    let skip: Set<String> = ["a", "an", "the", "on", "of", "in", "for", "and", "to", "with"]
+    var used: [String: Int] = [:]
+    return papers.map { paper in
+      let family = TextNormalizer.key(paper.familyNames.first ?? "anon").replacingOccurrences(of: " ", with: "")
+      let word = TextNormalizer.key(paper.title ?? paper.abstract ?? "").split(separator: " ")
+        .first { !skip.contains(String($0)) }.map(String.init) ?? "paper"
+      let base = (family.isEmpty ? "anon" : family) + (paper.year.map(String.init) ?? "") + word
+      let ascii = String(base.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil) }.map(Character.init))
+      let clean = ascii.isEmpty ? "paper" : ascii
+      let seen = used[clean, default: 0]
+      used[clean] = seen + 1
+      return seen == 0 ? clean : clean + String(Unicode.Scalar(UInt8(96 + min(seen, 26))))
+    }
+  }
+
+  /// A value BibTeX reads back as written: specials escaped, braces balanced, and the
+  /// ligatures TeX would make (`--`, ``` `` ```, `''`, `~`) broken with an empty group.
+  static func bibtexValue(_ text: String) -> String {
+    var out = ""
+    var previous: Character?
+    for character in text {
+      defer { previous = character }
+      if let previous, previous == character, character == "-" || character == "`" || character == "'" {
+        out += "{}"
+      }
+      switch character {
+      case "~": out += "\\textasciitilde{}"
+      case "&", "%", "$", "#", "_": out += "\\" + String(character)
+      case "{": out += "\\{"
+      case "}": out += "\\}"
+      case "\\": out += "\\textbackslash{}"
+      default: out.append(character)
+      }
+    }
+    return "{" + out + "}"
+  }
+
+  static func bibtex(_ papers: [Paper], states: (PaperID) -> PaperState) -> String {
+    var out = ""
+    for (paper, key) in zip(papers, citationKeys(papers)) {
+      var fields: [(String, String)] = []
+      if let title = paper.title { fields.append(("title", bibtexValue(title))) }
+      if !paper.authors.isEmpty { fields.append(("author", bibtexValue(paper.authors.joined(separator: " and ")))) }
+      if let venue = paper.venue { fields.append(("journal", bibtexValue(venue))) }
+      if let year = paper.year { fields.append(("year", String(year))) }
+      if let doi = paper.doi { fields.append(("doi", bibtexValue(doi))) }
+      if let arxiv = paper.arxiv {
+        fields.append(("eprint", bibtexValue(arxiv)))
+        fields.append(("archiveprefix", "{arXiv}"))
+      }
+      if let url = paper.links.compactMap(\.url).first { fields.append(("url", bibtexValue(url))) }
+      if let abstract = paper.abstract { fields.append(("abstract", bibtexValue(abstract))) }
+      let state = states(paper.id)
+      fields.append(("quire-id", "{\(paper.id.rawValue)}"))
+      fields.append(("quire-status", "{\(state.status.rawValue)}"))
+      if !state.tags.isEmpty { fields.append(("keywords", bibtexValue(state.tags.joined(separator: ", ")))) }
+      out += "@article{\(key),\n" + fields.map { "  \($0.0) = \($0.1)" }.joined(separator: ",\n") + "\n}\n\n"
+    }
+    return out
+  }
+
+  // MARK: - CSL-JSON
+
+  static func cslJSON(_ papers: [Paper]) -> String {
+    let s = StateStore.jsonString
+    let items = zip(papers, citationKeys(papers)).map { paper, key -> String in
+      var fields = ["\"id\": \(s(key))", "\"type\": \"article-journal\""]
+      if let title = paper.title { fields.append("\"title\": \(s(title))") }
+      if !paper.authors.isEmpty {
+        let names = zip(paper.authors, paper.familyNames).map { full, family -> String in
+          let given = full.hasSuffix(family) ? String(full.dropLast(family.count)).trimmingCharacters(in: .whitespaces) : ""
+          return given.isEmpty ? "{\"family\": \(s(family))}" : "{\"family\": \(s(family)), \"given\": \(s(given))}"
+        }
+        fields.append("\"author\": [\(names.joined(separator: ", "))]")
+      }
+      if let venue = paper.venue { fields.append("\"container-title\": \(s(venue))") }
+      // The year of publication; a reading list's "Published" is when the paper was listed.
+      if let published = paper.published, published.year == paper.year {
+        fields.append("\"issued\": {\"date-parts\": [[\(published.year), \(published.month), \(published.day)]]}")
+      } else if let year = paper.year {
+        fields.append("\"issued\": {\"date-parts\": [[\(year)]]}")
+      }
+      if let abstract = paper.abstract { fields.append("\"abstract\": \(s(abstract))") }
+      if let doi = paper.doi { fields.append("\"DOI\": \(s(doi))") }
+      if let url = paper.links.compactMap(\.url).first { fields.append("\"URL\": \(s(url))") }
+      return "  {\n    " + fields.joined(separator: ",\n    ") + "\n  }"
+    }
+    return "[\n" + items.joined(separator: ",\n") + "\n]\n"
+  }
+
+  // MARK: - RIS
+
+  static func ris(_ papers: [Paper]) -> String {
+    var out = ""
+    for paper in papers {
+      var lines = ["TY  - JOUR"]
+      if let title = paper.title { lines.append("TI  - \(title)") }
+      for (full, family) in zip(paper.authors, paper.familyNames) {
+        let given = full.hasSuffix(family) ? String(full.dropLast(family.count)).trimmingCharacters(in: .whitespaces) : ""
+        lines.append("AU  - " + (given.isEmpty ? family : "\(family), \(given)"))
+      }
+      if let venue = paper.venue { lines.append("JO  - \(venue)") }
+      if let year = paper.year { lines.append("PY  - \(year)") }
+      if let abstract = paper.abstract { lines.append("AB  - \(abstract)") }
+      if let doi = paper.doi { lines.append("DO  - \(doi)") }
+      for url in paper.links.compactMap(\.url) { lines.append("UR  - \(url)") }
+      lines.append("ER  - ")
+      out += lines.joined(separator: "\n") + "\n\n"
+    }
+    return out
+  }
+
+  // MARK: - Markdown
+
+  /// A reading list for people: unread first, then read, with authors, venue and tags.
+  static func markdown(_ papers: [Paper], states: (PaperID) -> PaperState) -> String {
+    var out = "# Reading list\n"
+    for status in [ReadStatus.unread, .read] {
+      let group = papers.filter { states($0.id).status == status }
+      guard !group.isEmpty else { continue }
+      out += "\n## \(status == .unread ? "To read" : "Read") (\(group.count))\n\n"
+      for paper in group {
+        var line = "- **\(paper.displayTitle)**"
+        if !paper.authors.isEmpty { line += " — \(paper.authors.joined(separator: ", "))" }
+        let facts = [paper.venue, paper.year.map(String.init)].compactMap { $0 }
+        if !facts.isEmpty { line += " (\(facts.joined(separator: ", ")))" }
+        if let url = paper.links.compactMap(\.url).first { line += " <\(url)>" }
+        let tags = states(paper.id).tags
+        if !tags.isEmpty { line += " " + tags.map { "`#\($0)`" }.joined(separator: " ") }
+        out += line + "\n"
+      }
+    }
+    return out
+  }
+}
