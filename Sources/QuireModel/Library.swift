@@ -26,10 +26,7 @@ public struct Library: Sendable {
   @discardableResult
   public mutating func add(_ listing: Listing) -> Bool {
     let key = Paper.identityKey(of: listing)
-    // Every format puts DOIs and arXiv ids in links too; take them from there if need be.
-    let urls = listing.links.compactMap(\.url)
-    let doi = listing.doi.flatMap(Identifier.doi) ?? urls.lazy.compactMap(Identifier.doi).first
-    let arxiv = listing.arxiv.flatMap(Identifier.arxiv) ?? urls.lazy.compactMap(Identifier.arxiv).first
+    let (doi, arxiv) = Self.identifiers(of: listing)
     if let index = doi.flatMap({ indexByDOI[$0] }) ?? arxiv.flatMap({ indexByArxiv[$0] }) ?? indexByKey[key] {
       papers[index].merge(listing)
       // The paper is now known by this listing's identifiers too.
@@ -58,6 +55,23 @@ public struct Library: Sendable {
   }
 
   public var count: Int { papers.count }
+
+  /// The id of the paper a listing is, if the library has it (by DOI, arXiv id or key).
+  public func id(of listing: Listing) -> PaperID? {
+    let (doi, arxiv) = Self.identifiers(of: listing)
+    let index = doi.flatMap { indexByDOI[$0] } ?? arxiv.flatMap { indexByArxiv[$0] } ?? indexByKey[Paper.identityKey(of: listing)]
+    return index.map { papers[$0].id }
+  }
+
+  /// A listing's DOI and arXiv id. Every format puts them in links too; they are taken
+  /// from there when the listing has no field for them.
+  static func identifiers(of listing: Listing) -> (doi: String?, arxiv: String?) {
+    let urls = listing.links.compactMap(\.url)
+    return (
+      listing.doi.flatMap(Identifier.doi) ?? urls.lazy.compactMap(Identifier.doi).first,
+      listing.arxiv.flatMap(Identifier.arxiv) ?? urls.lazy.compactMap(Identifier.arxiv).first
+    )
+  }
 
   public func index(of id: PaperID) -> Int? { indexByID[id] }
 
@@ -95,8 +109,9 @@ extension Paper {
     if venue == nil { venue = other.venue }
     if year == nil { year = other.year }
     if published == nil { published = other.published }
-    if doi == nil { doi = other.doi.flatMap(Identifier.doi) ?? other.links.compactMap(\.url).lazy.compactMap(Identifier.doi).first }
-    if arxiv == nil { arxiv = other.arxiv.flatMap(Identifier.arxiv) ?? other.links.compactMap(\.url).lazy.compactMap(Identifier.arxiv).first }
+    let (otherDOI, otherArxiv) = Library.identifiers(of: other)
+    if doi == nil { doi = otherDOI }
+    if arxiv == nil { arxiv = otherArxiv }
     if let theirs = other.abstract, theirs.count > (abstract?.count ?? 0) { abstract = theirs }
     for link in other.links where !links.contains(where: { $0.label == link.label }) {
       links.append(link)

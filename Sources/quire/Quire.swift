@@ -137,6 +137,25 @@ extension Quire {
     @Option(help: "The format of every file: \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: ImportFormat?
 
+    /// Status and tags from an export are taken where the paper has no state of its own
+    /// yet: what was done here since is never overwritten.
+    func applyCarriedState(_ carried: [(Listing, PaperState)], known: Library, environment: [String: String]) throws {
+      let stateStore = StateStore(path: StateStore.defaultPath(environment: environment))
+      var reading: ReadingState
+      do { reading = try stateStore.load() } catch { throw QuireFailure(message: error.description) }
+      var taken = 0
+      for (listing, state) in carried {
+        guard let id = known.id(of: listing) else { continue }
+        if reading[id].isUntouched {
+          reading[id] = state
+          taken += 1
+        }
+      }
+      guard taken > 0 else { return }
+      do { try stateStore.save(reading) } catch { throw QuireFailure(message: error.description) }
+      print("state: status and tags taken for \(taken) paper\(taken == 1 ? "" : "s") that had none")
+    }
+
     func run() throws {
       let environment = ProcessInfo.processInfo.environment
       let store = LibraryStore(path: LibraryStore.defaultPath(environment: environment))
@@ -146,6 +165,7 @@ extension Quire {
       // Everything already known, to tell new papers from ones merged into known papers.
       var known = Library(name: "known", listings: builtin + existing)
       var added: [Listing] = []
+      var carried: [(Listing, PaperState)] = []  // reading state that came with the papers
       var failed = false
       for file in files {
         let data: Data
@@ -171,13 +191,14 @@ extension Quire {
         for problem in result.diagnostics { printError(problem.description) }
         var new = 0
         var merged = 0
-        for listing in result.listings {
+        for (index, listing) in result.listings.enumerated() {
           if known.add(listing) { new += 1 } else { merged += 1 }
           added.append(listing)
+          if let state = result.states?[index], !state.isUntouched { carried.append((listing, state)) }
         }
         let problems = result.diagnostics.count
         print(TerminalText.sanitized(
-          "\(name) (\(result.format.rawValue)): \(result.listings.count) papers: \(new) added, \(merged) already in the library"
+          "\(name) (\(result.format.rawValue)): \(result.listings.count) entries: \(new) added, \(merged) already in the library"
             + (problems > 0 ? ", \(problems) problem\(problems == 1 ? "" : "s") (above)" : "")))
       }
       if !added.isEmpty {
@@ -185,6 +206,7 @@ extension Quire {
         do { try store.save(library.papers) } catch { throw QuireFailure(message: error.description) }
         print("library: \(library.count) imported papers in \(store.path)")
       }
+      if !carried.isEmpty { try applyCarriedState(carried, known: known, environment: environment) }
       if failed { throw ExitCode.failure }
     }
   }

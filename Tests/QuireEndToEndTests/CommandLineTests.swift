@@ -126,8 +126,8 @@ struct CommandLineTests {
     let ris = try scratch.write("more.ris", "TY  - JOUR\nTI  - Random graphs\nAU  - Erdős, Pál\nPY  - 1959\nER  - \n")
     let first = try await scratch.runQuire(["import", bib, ris])
     #expect(first.status == 0, "\(first)")
-    #expect(first.stdout.contains("refs.txt (bibtex): 2 papers: 2 added, 0 already in the library, 1 problem"), "\(first)")
-    #expect(first.stdout.contains("more.ris (ris): 1 papers: 0 added, 1 already in the library"), "\(first)")
+    #expect(first.stdout.contains("refs.txt (bibtex): 2 entries: 2 added, 0 already in the library, 1 problem"), "\(first)")
+    #expect(first.stdout.contains("more.ris (ris): 1 entries: 0 added, 1 already in the library"), "\(first)")
     #expect(first.stderr.contains("\(bib):7:"), "the broken entry is named by line: \(first)")
 
     let list = try await scratch.runQuire(["list"])
@@ -138,7 +138,7 @@ struct CommandLineTests {
 
     // Again: nothing new, nothing doubled.
     let again = try await scratch.runQuire(["import", bib])
-    #expect(again.stdout.contains("2 papers: 0 added, 2 already in the library"), "\(again)")
+    #expect(again.stdout.contains("2 entries: 0 added, 2 already in the library"), "\(again)")
     #expect(try await scratch.runQuire(["list"]).stdoutLines.count == 15)
 
     // A file that is not text changes nothing and fails.
@@ -182,6 +182,35 @@ struct CommandLineTests {
     #expect(tagged.stdoutLines.count == 1)
     let unread = try await scratch.runQuire(["export", "--format", "markdown", "--unread"])
     #expect(unread.stdout.contains("## To read (12)"), "\(unread)")
+  }
+
+  @Test func statusAndTagsTravelWithAJSONLinesExportButNeverOverwrite() async throws {
+    let laptop = try Scratch()
+    defer { laptop.remove() }
+    let desktop = try Scratch()
+    defer { desktop.remove() }
+    let ids = try await laptop.runQuire(["list"]).stdoutLines.prefix(2).map { try #require(jsonObject($0)["id"] as? String) }
+    _ = try laptop.write(laptop.statePath, """
+      {"format": "quire-state", "version": 1, "papers": {"\(ids[1])": {"status": "read", "tags": ["theory"]}}}
+      """)
+    let export = laptop.path("all.jsonl")
+    #expect(try await laptop.runQuire(["export", "--format", "jsonl", "-o", export]).status == 0)
+
+    let first = try await desktop.runQuire(["import", export])
+    #expect(first.stdout.contains("15 entries: 0 added, 15 already in the library"), "\(first)")
+    #expect(first.stdout.contains("status and tags taken for 1 paper"), "\(first)")
+    let second = try jsonObject(try #require(try await desktop.runQuire(["list"]).stdoutLines.dropFirst().first))
+    #expect(second["status"] as? String == "read")
+    #expect(second["tags"] as? [String] == ["theory"])
+
+    // What was done on this machine since is kept.
+    _ = try desktop.write(desktop.statePath, """
+      {"format": "quire-state", "version": 1, "papers": {"\(ids[1])": {"status": "unread", "tags": ["mine"]}}}
+      """)
+    let again = try await desktop.runQuire(["import", export])
+    #expect(!again.stdout.contains("taken"), "\(again)")
+    let kept = try jsonObject(try #require(try await desktop.runQuire(["list"]).stdoutLines.dropFirst().first))
+    #expect(kept["tags"] as? [String] == ["mine"])
   }
 
   @Test func binaryWorksWhenCopiedAnywhere() async throws {

@@ -46,6 +46,8 @@ public enum Importer {
     public var format: ImportFormat
     public var listings: [Listing]
     public var diagnostics: [Diagnostic]
+    /// The reading state each listing carried (quire's own JSON Lines only).
+    public var states: [PaperState]? = nil
   }
 
   public struct ReadError: Error, CustomStringConvertible {
@@ -80,7 +82,7 @@ public enum Importer {
       return FileResult(format: format, listings: result.listings, diagnostics: result.diagnostics)
     case .jsonl:
       let result = JSONLinesParser(file: file).parse(text)
-      return FileResult(format: format, listings: result.listings, diagnostics: result.diagnostics)
+      return FileResult(format: format, listings: result.listings, diagnostics: result.diagnostics, states: result.states)
     }
   }
 }
