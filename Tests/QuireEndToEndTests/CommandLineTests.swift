@@ -213,6 +213,45 @@ struct CommandLineTests {
     #expect(kept["tags"] as? [String] == ["mine"])
   }
 
+  static let pandoc = ["/usr/bin/pandoc", "/usr/local/bin/pandoc"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+  /// A real client reads what quire writes: pandoc turns quire's BibTeX into CSL-JSON and
+  /// quire's CSL-JSON into BibTeX with every entry and title intact.
+  @Test(.enabled(if: pandoc != nil, "pandoc is not installed"))
+  func pandocReadsQuireExports() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    let fixture = try scratch.write("odd.bib", #"""
+      @article{odd, title = {Costs \& Benefits of 100\% Tildes~and -- Dashes}, author = {Erd{\H{o}}s, P{'a}l},
+        journal = {Annals}, year = 1959, doi = {10.1000/xyz}}
+      """#)
+    #expect(try await scratch.runQuire(["import", fixture]).status == 0)
+    let list = try await scratch.runQuire(["list"])
+    let titles = try list.stdoutLines.compactMap { line -> String? in
+      let paper = try jsonObject(line)
+      return paper["untitled"] as? Bool == true ? nil : paper["title"] as? String
+    }
+    #expect(titles.count == 5)
+
+    let bib = scratch.path("quire.bib")
+    let csl = scratch.path("quire.json")
+    #expect(try await scratch.runQuire(["export", "--format", "bibtex", "-o", bib]).status == 0)
+    #expect(try await scratch.runQuire(["export", "--format", "csl-json", "-o", csl]).status == 0)
+
+    let fromBib = try await Run.process(Self.pandoc!, ["-f", "bibtex", "-t", "csljson", bib], environment: scratch.environment)
+    #expect(fromBib.status == 0, "\(fromBib)")
+    let items = try #require(try JSONSerialization.jsonObject(with: Data(fromBib.stdout.utf8)) as? [[String: Any]])
+    #expect(items.count == 14)
+    #expect(Set(items.compactMap { $0["title"] as? String }) == Set(titles))
+
+    let fromCSL = try await Run.process(Self.pandoc!, ["-f", "csljson", "-t", "bibtex", csl], environment: scratch.environment)
+    #expect(fromCSL.status == 0, "\(fromCSL)")
+    #expect(fromCSL.stdout.components(separatedBy: "\n@").count + (fromCSL.stdout.hasPrefix("@") ? 0 : -1) == 14, "\(fromCSL.stdout.prefix(400))")
+    // pandoc protects capitals with braces; with those taken out the title is as it was.
+    let bibTitles = fromCSL.stdout.replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: "")
+    #expect(bibTitles.contains("Costs \\& Benefits of 100\\% Tildes and – Dashes"), "\(fromCSL.stdout.prefix(2000))")
+  }
+
   @Test func binaryWorksWhenCopiedAnywhere() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }

@@ -66,7 +66,8 @@ public enum Exporter {
     var out = ""
     for (paper, key) in zip(papers, citationKeys(papers)) {
       var fields: [(String, String)] = []
-      if let title = paper.title { fields.append(("title", bibtexValue(title))) }
+      // Double braces keep the title's case: styles and pandoc would lower-case it.
+      if let title = paper.title { fields.append(("title", "{" + bibtexValue(title) + "}")) }
       if !paper.authors.isEmpty { fields.append(("author", bibtexValue(paper.authors.joined(separator: " and ")))) }
       if let venue = paper.venue { fields.append(("journal", bibtexValue(venue))) }
       if let year = paper.year { fields.append(("year", String(year))) }
