@@ -8,7 +8,8 @@ let package = Package(
     .executable(name: "quire", targets: ["quire"])
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
   ],
   targets: [
     // The only C surface: ncursesw, with a shim for what Swift cannot import directly.
@@ -30,7 +31,10 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .testTarget(name: "QuireModelTests", dependencies: ["QuireModel"]),
+    .testTarget(
+      name: "QuireModelTests",
+      dependencies: ["QuireModel", .product(name: "PropertyBased", package: "swift-property-based")]
+    ),
     .testTarget(name: "QuireUITests", dependencies: ["QuireUI", "QuireModel"]),
     .testTarget(name: "QuireEndToEndTests", dependencies: ["quire"]),
   ]

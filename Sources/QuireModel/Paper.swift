@@ -164,6 +164,23 @@ public struct Paper: Equatable, Sendable {
     }
   }
 
+  /// A name's given and family parts, in the order the name is written in its script.
+  public static func splitName(_ full: String) -> (given: String, family: String) {
+    let words = full.split(separator: " ").map(String.init)
+    guard words.count > 1 else { return ("", full) }
+    if full.unicodeScalars.first.map(isCJK) ?? false {
+      return (words.dropFirst().joined(separator: " "), words[0])
+    }
+    return (words.dropLast().joined(separator: " "), words[words.count - 1])
+  }
+
+  /// The name written from its parts: family first for CJK family names.
+  public static func joinName(given: String, family: String) -> String {
+    if given.isEmpty { return family }
+    if family.isEmpty { return given }
+    return family.unicodeScalars.first.map(isCJK) ?? false ? family + " " + given : given + " " + family
+  }
+
   static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
     switch scalar.value {
     case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0x20000...0x2FFFD:

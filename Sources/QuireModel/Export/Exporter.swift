@@ -95,8 +95,8 @@ public enum Exporter {
       var fields = ["\"id\": \(s(key))", "\"type\": \"article-journal\""]
       if let title = paper.title { fields.append("\"title\": \(s(title))") }
       if !paper.authors.isEmpty {
-        let names = zip(paper.authors, paper.familyNames).map { full, family -> String in
-          let given = full.hasSuffix(family) ? String(full.dropLast(family.count)).trimmingCharacters(in: .whitespaces) : ""
+        let names = paper.authors.map { full -> String in
+          let (given, family) = Paper.splitName(full)
           return given.isEmpty ? "{\"family\": \(s(family))}" : "{\"family\": \(s(family)), \"given\": \(s(given))}"
         }
         fields.append("\"author\": [\(names.joined(separator: ", "))]")
@@ -123,8 +123,8 @@ public enum Exporter {
     for paper in papers {
       var lines = ["TY  - JOUR"]
       if let title = paper.title { lines.append("TI  - \(title)") }
-      for (full, family) in zip(paper.authors, paper.familyNames) {
-        let given = full.hasSuffix(family) ? String(full.dropLast(family.count)).trimmingCharacters(in: .whitespaces) : ""
+      for full in paper.authors {
+        let (given, family) = Paper.splitName(full)
         lines.append("AU  - " + (given.isEmpty ? family : "\(family), \(given)"))
       }
       if let venue = paper.venue { lines.append("JO  - \(venue)") }

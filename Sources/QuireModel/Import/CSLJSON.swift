@@ -47,8 +47,8 @@ public struct CSLJSONParser {
       if let title = item["title"] as? String, !title.isEmpty { listing.title = TextNormalizer.collapseWhitespace(title) }
       for person in (item["author"] as? [[String: Any]]) ?? (item["editor"] as? [[String: Any]]) ?? [] {
         let literal = person["literal"] as? String
-        let parts = [person["given"] as? String, person["non-dropping-particle"] as? String, person["family"] as? String]
-        let name = literal ?? parts.compactMap { $0 }.joined(separator: " ")
+        let family = [person["non-dropping-particle"] as? String, person["family"] as? String].compactMap { $0 }.joined(separator: " ")
+        let name = literal ?? Paper.joinName(given: person["given"] as? String ?? "", family: family)
         let clean = TextNormalizer.collapseWhitespace(name)
         if !clean.isEmpty { listing.authors.append(clean) }
       }

@@ -103,7 +103,7 @@ extension RISRecord {
     if let title = first("TI", "T1", "CT"), !title.isEmpty { listing.title = TextNormalizer.collapseWhitespace(title) }
     listing.authors = values("AU", "A1", "A2").map { name in
       let parts = name.split(separator: ",", maxSplits: 1).map { String($0.trimmingSpaces()) }
-      return TextNormalizer.collapseWhitespace(parts.count == 2 && !parts[1].isEmpty ? parts[1] + " " + parts[0] : name)
+      return TextNormalizer.collapseWhitespace(parts.count == 2 ? Paper.joinName(given: parts[1], family: parts[0]) : name)
     }.filter { !$0.isEmpty }
     if let venue = first("JO", "JF", "T2", "BT", "JA", "PB"), !venue.isEmpty { listing.venue = venue }
     if let year = first("PY", "Y1", "DA"), let digits = Int(String(year.prefix(4))), (1000...9999).contains(digits) {
