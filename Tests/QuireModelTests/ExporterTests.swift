@@ -29,15 +29,7 @@ struct ExporterTests {
     #expect(result.diagnostics.isEmpty, "\(result.diagnostics.prefix(3))")
     let again = Library(name: "again", listings: result.listings)
     #expect(again.count == library.count)
-    #expect(again.papers.map(\.id) == library.papers.map(\.id))
-    for (a, b) in zip(again.papers, library.papers) {
-      #expect(a.title == b.title)
-      #expect(a.authors == b.authors)
-      #expect(a.year == b.year)
-      #expect(a.venue == b.venue)
-      #expect(a.abstract == b.abstract)
-      #expect(a.doi == b.doi)
-    }
+    expectSamePapers(again, library)
   }
 
   @Test("citation keys are stable, readable and unique")
