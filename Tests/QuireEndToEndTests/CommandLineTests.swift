@@ -252,6 +252,49 @@ struct CommandLineTests {
     #expect(bibTitles.contains("Costs \\& Benefits of 100\\% Tildes and – Dashes"), "\(fromCSL.stdout.prefix(2000))")
   }
 
+  /// An import killed at any moment leaves the library as it was, or fully updated:
+  /// kills spread over the whole run, including its last moments when the file is written.
+  @Test func importKilledMidwayLeavesTheLibraryWhole() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    let small = try scratch.write("small.bib", "@article{a, title = {First}}\n@article{b, title = {Second}}\n")
+    #expect(try await scratch.runQuire(["import", small]).status == 0)
+    let store = scratch.dataHome + "/quire/library.jsonl"
+    let baseline = try #require(scratch.read(store))
+    var big = ""
+    for n in 0..<800 {
+      big += "@article{k\(n), title = {Generated paper number \(n)}, author = {Doe, Jane and Roe, Rick}, year = 2020,\n"
+      big += "  abstract = {" + String(repeating: "words of an abstract ", count: 20) + "}}\n"
+    }
+    let bigFile = try scratch.write("big.bib", big)
+
+    // How long a whole import takes here, so that kills can land anywhere in it.
+    let clock = ContinuousClock()
+    let started = clock.now
+    #expect(try await scratch.runQuire(["import", bigFile]).status == 0)
+    let whole = clock.now - started
+
+    var outcomes: [Int] = []
+    for fraction in [0.05, 0.5, 0.9, 0.97, 0.99, 1.5] {
+      _ = try scratch.write(store, baseline)
+      let spawned = try Run.spawn(scratch.quire, ["import", bigFile], environment: scratch.environment, directory: nil)
+      try await Task.sleep(for: whole * fraction)
+      kill(spawned.pid, SIGKILL)
+      var status: Int32 = 0
+      while waitpid(spawned.pid, &status, 0) < 0 && errno == EINTR {}
+      let list = try await scratch.runQuire(["list"])
+      #expect(list.status == 0, "after a kill at \(fraction) of the run the library must still read: \(list.stderr)")
+      outcomes.append(list.stdoutLines.count)
+      for name in try FileManager.default.contentsOfDirectory(atPath: scratch.dataHome + "/quire") where name.contains(".tmp-") {
+        try? FileManager.default.removeItem(atPath: scratch.dataHome + "/quire/" + name)
+      }
+    }
+    // Before (13 built-in + 2) or after (+ 800): never anything in between.
+    #expect(Set(outcomes).isSubset(of: [15, 815]), "\(outcomes)")
+    #expect(outcomes.first == 15, "the earliest kill must leave the library as before: \(outcomes)")
+    #expect(outcomes.last == 815, "a kill after the end changes nothing: \(outcomes)")
+  }
+
   @Test func binaryWorksWhenCopiedAnywhere() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }

@@ -74,13 +74,13 @@ enum Run {
     return folder
   }()
 
-  private struct Spawned {
+  struct Spawned {
     var pid: pid_t
     var outPath: String
     var errPath: String
   }
 
-  private static func spawn(
+  static func spawn(
     _ executable: String, _ arguments: [String], environment: [String: String]?, directory: String?
   ) throws -> Spawned {
     let id = UUID().uuidString
