@@ -181,9 +181,12 @@ extension Quire {
         }
         let name = file == "-" ? "<stdin>" : file
         let result: Importer.FileResult
+        let bar = ProgressLine(label: "importing \(name)")
         do {
-          result = try Importer.read(data, file: name, format: format)
+          result = try Importer.read(data, file: name, format: format, progress: bar?.update)
+          bar?.finish()
         } catch {
+          bar?.finish()
           printError("quire: \(error.description)")
           failed = true
           continue
@@ -300,3 +303,42 @@ enum KeymapLoader {
 
 extension ImportFormat: ExpressibleByArgument {}
 extension ExportFormat: ExpressibleByArgument {}
+
+/// A progress bar on standard error, drawn only when it is a terminal, at most ten times a
+/// second: share done, entries so far, rate and the time left.
+final class ProgressLine {
+  private let label: String
+  private let started = Date()
+  private var lastDrawn = Date.distantPast
+  private var drawn = false
+
+  /// Nil when standard error is not a terminal: scripts and logs stay clean.
+  init?(label: String) {
+    guard isatty(STDERR_FILENO) == 1 else { return nil }
+    self.label = TerminalText.sanitized(label)
+  }
+
+  func update(_ fraction: Double, _ count: Int) {
+    let now = Date()
+    let elapsed = now.timeIntervalSince(started)
+    guard elapsed > 0.3, now.timeIntervalSince(lastDrawn) >= 0.1 else { return }
+    lastDrawn = now
+    let done = min(1, max(0, fraction))
+    let width = 24
+    let filled = Int(done * Double(width))
+    let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+    let left = done > 0.01 ? elapsed * (1 - done) / done : 0
+    let rate = Int(Double(count) / elapsed)
+    let text = "\r\(label)  \(bar) \(Int(done * 100))%  \(count) entries read, \(rate)/s, ~\(Self.seconds(left)) left\u{1B}[K"
+    FileHandle.standardError.write(Data(text.utf8))
+    drawn = true
+  }
+
+  func finish() {
+    if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+  }
+
+  static func seconds(_ value: Double) -> String {
+    value < 60 ? "\(Int(value.rounded()))s" : "\(Int(value) / 60)m\(Int(value) % 60)s"
+  }
+}

@@ -129,6 +129,7 @@ struct CommandLineTests {
     #expect(first.stdout.contains("refs.txt (bibtex): 2 entries: 2 added, 0 already in the library, 1 problem"), "\(first)")
     #expect(first.stdout.contains("more.ris (ris): 1 entries: 0 added, 1 already in the library"), "\(first)")
     #expect(first.stderr.contains("\(bib):7:"), "the broken entry is named by line: \(first)")
+    #expect(!first.stderr.contains("\r"), "no progress bar when standard error is not a terminal")
 
     let list = try await scratch.runQuire(["list"])
     #expect(list.stdoutLines.count == 15, "\(list)")
@@ -250,6 +251,26 @@ struct CommandLineTests {
     // pandoc protects capitals with braces; with those taken out the title is as it was.
     let bibTitles = fromCSL.stdout.replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: "")
     #expect(bibTitles.contains("Costs \\& Benefits of 100\\% Tildes and – Dashes"), "\(fromCSL.stdout.prefix(2000))")
+  }
+
+  /// On a terminal a long import shows how far it is, then clears the line for the summary.
+  @Test func longImportShowsProgressOnATerminal() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    var big = ""
+    for n in 0..<6_000 {
+      big += "@article{k\(n), title = {Generated paper {\\'e} number \(n)}, author = {Doe, Jane}, year = 2020,\n"
+      big += "  abstract = {" + String(repeating: "words of an {\\\"o}bstract ", count: 20) + "}}\n"
+    }
+    let file = try scratch.write("big.bib", big)
+    let session = try await TmuxSession.start(
+      cols: 120, rows: 10, command: "exec \(scratch.envPrefix(extra: [:])) \(shellQuote(scratch.quire)) import \(shellQuote(file)); sleep 60")
+    defer { session.kill() }
+    let during = try await session.waitForScreen(containing: "entries read", timeout: .seconds(30))
+    #expect(during.contains("%"))
+    #expect(during.contains("left"))
+    let after = try await session.waitForScreen(containing: "6000 entries: 6000 added", timeout: .seconds(60))
+    #expect(!after.contains("entries read"), "the progress line is cleared:\n\(after)")
   }
 
   /// An import killed at any moment leaves the library as it was, or fully updated:

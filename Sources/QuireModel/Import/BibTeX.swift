@@ -31,9 +31,11 @@ public struct BibTeXParser {
 
   public init(file: String) { self.file = file }
 
-  public func parse(_ text: String) -> Result {
+  /// `progress` hears how much of the text has been read, from 0 to 1, and the entries
+  /// read so far, now and then.
+  public func parse(_ text: String, progress: ((Double, Int) -> Void)? = nil) -> Result {
     var reader = Reader(scalars: Array(text.unicodeScalars), file: file)
-    return reader.run()
+    return reader.run(progress: progress)
   }
 
   /// Month macros every BibTeX style defines.
@@ -77,8 +79,9 @@ public struct BibTeXParser {
       return (low + 1, index - lineStarts[low] + 1)
     }
 
-    mutating func run() -> Result {
+    mutating func run(progress: ((Double, Int) -> Void)? = nil) -> Result {
       while let at = nextAt() {
+        if let progress, entries.count % 256 == 0 { progress(Double(at) / Double(max(1, scalars.count)), entries.count) }
         position = at + 1
         do {
           try entry(startingAt: at)

@@ -54,7 +54,11 @@ public enum Importer {
     public var description: String
   }
 
-  public static func read(_ data: Data, file: String, format forced: ImportFormat? = nil) throws(ReadError) -> FileResult {
+  /// `progress` hears the share of the file done, from 0 to 1, and the entries handled so
+  /// far, for a progress bar.
+  public static func read(
+    _ data: Data, file: String, format forced: ImportFormat? = nil, progress: ((Double, Int) -> Void)? = nil
+  ) throws(ReadError) -> FileResult {
     if data.contains(0) {
       throw ReadError(description: "\(file): not a text file (it contains NUL bytes); expected BibTeX, RIS, Atom, CSL-JSON, JSON Lines or a reading list")
     }
@@ -69,8 +73,17 @@ public enum Importer {
       let result = ReadingListParser(file: file).parse(text)
       return FileResult(format: format, listings: result.listings, diagnostics: result.diagnostics)
     case .bibtex:
-      let result = BibTeXParser(file: file).parse(text)
-      return FileResult(format: format, listings: result.entries.map { $0.listing(file: file) }, diagnostics: result.diagnostics)
+      // Reading the entries is the first half of the work, turning their TeX into text the second.
+      let result = BibTeXParser(file: file).parse(text, progress: progress.map { report in { report($0 / 2, $1) } })
+      var listings: [Listing] = []
+      listings.reserveCapacity(result.entries.count)
+      for (index, entry) in result.entries.enumerated() {
+        if let progress, index % 256 == 0 {
+          progress(0.5 + Double(index) / Double(2 * result.entries.count), result.entries.count)
+        }
+        listings.append(entry.listing(file: file))
+      }
+      return FileResult(format: format, listings: listings, diagnostics: result.diagnostics)
     case .ris:
       let result = RISParser(file: file).parse(text)
       return FileResult(format: format, listings: result.records.map { $0.listing(file: file) }, diagnostics: result.diagnostics)
