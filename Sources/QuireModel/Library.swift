@@ -111,6 +111,7 @@ extension Paper {
     if published == nil { published = other.published }
     let (otherDOI, otherArxiv) = Library.identifiers(of: other)
     if doi == nil { doi = otherDOI }
+    for category in other.categories where !categories.contains(category) { categories.append(category) }
     if arxiv == nil { arxiv = otherArxiv }
     if let theirs = other.abstract, theirs.count > (abstract?.count ?? 0) { abstract = theirs }
     for link in other.links where !links.contains(where: { $0.label == link.label }) {

@@ -87,6 +87,8 @@ public struct Listing: Equatable, Sendable {
   /// a paper carrying either is the same paper wherever it comes from.
   public var doi: String?
   public var arxiv: String?
+  /// Subject categories, as arXiv gives them ("cs.LG").
+  public var categories: [String] = []
   public var source: SourceLocation
 
   public init(
@@ -117,6 +119,7 @@ public struct Paper: Equatable, Sendable {
   public var abstract: String?
   public var doi: String?
   public var arxiv: String?
+  public var categories: [String]
   public var source: SourceLocation
   /// Other listings of the same paper whose details differ from the fields above.
   public var alternates: [Listing]
@@ -132,6 +135,7 @@ public struct Paper: Equatable, Sendable {
     self.abstract = listing.abstract
     self.doi = listing.doi
     self.arxiv = listing.arxiv
+    self.categories = listing.categories
     self.source = listing.source
     self.alternates = []
   }

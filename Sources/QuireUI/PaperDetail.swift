@@ -28,6 +28,7 @@ public enum PaperDetail {
     var identifiers: [String] = []
     if let doi = paper.doi { identifiers.append("doi:\(doi)") }
     if let arxiv = paper.arxiv { identifiers.append("arXiv:\(arxiv)") }
+    if !paper.categories.isEmpty { identifiers.append("categories: " + paper.categories.joined(separator: ", ")) }
     if !identifiers.isEmpty { add(identifiers.joined(separator: " · "), .dim) }
     if !paper.links.isEmpty {
       add("links: " + paper.links.map(\.display).joined(separator: " · "), .dim)

@@ -45,6 +45,11 @@ struct AtomTests {
     #expect(listing.year == 2017)
     #expect(listing.published == PublishedDate(year: 2017, month: 3, day: 2))
     #expect(listing.links.map(\.label) == ["arXiv:1703.00573v5", "doi:10.5555/1", "pdf"])
+    #expect(listing.categories == ["cs.LG", "stat.ML"])
+    let paper = Library(name: "a", listings: [listing])[0]
+    #expect(paper.arxiv == "1703.00573" && paper.doi == "10.5555/1" && paper.categories == ["cs.LG", "stat.ML"])
+    let back = JSONLinesParser(file: "x").parse(PaperExport.jsonLine(paper, state: nil)).listings[0]
+    #expect(back.categories == ["cs.LG", "stat.ML"])
   }
 
   @Test("broken XML is reported with line and column; what came before is kept")

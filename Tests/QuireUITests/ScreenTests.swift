@@ -124,6 +124,19 @@ struct ScreenTests {
     for line in lines { #expect(TerminalText.width(line) == 40) }
   }
 
+  @Test("the viewer shows DOI, arXiv id, categories and other listings' titles")
+  func identifiersInViewer() {
+    var first = Listing(title: "Generalization and Equilibrium in GANs", source: SourceLocation(file: "a.bib", line: 3))
+    first.links = [PaperLink(label: "doi", url: "https://doi.org/10.5555/1"), PaperLink(label: "arXiv", url: "https://arxiv.org/abs/1703.00573v5")]
+    first.categories = ["cs.LG", "stat.ML"]
+    var second = Listing(title: "Generalization and equilibrium in generative adversarial nets", source: SourceLocation(file: "b.xml", line: 9))
+    second.arxiv = "1703.00573"
+    let paper = Library(name: "x", listings: [first, second])[0]
+    let text = PaperDetail.lines(for: paper, state: PaperState(), width: 200).map(\.text).joined(separator: "\n")
+    #expect(text.contains("doi:10.5555/1 · arXiv:1703.00573 · categories: cs.LG, stat.ML"))
+    #expect(text.contains("also listed (line 9): “Generalization and equilibrium in generative adversarial nets”"))
+  }
+
   @Test("a terminal too small for the layout shows a short message, and recovers")
   func tooSmall() {
     var state = state(rows: 8, cols: 30)

@@ -137,6 +137,7 @@ extension AtomEntry {
       listing.year = parts[0]
     }
     if !summary.isEmpty { listing.abstract = summary }
+    listing.categories = categories
     if let arxiv = arxivID {
       let name = "arXiv:\(arxiv.id)" + (arxiv.version.map { "v\($0)" } ?? "")
       listing.links.append(PaperLink(label: name, url: "https://arxiv.org/abs/\(arxiv.id)"))

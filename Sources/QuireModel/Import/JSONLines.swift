@@ -43,6 +43,7 @@ public struct JSONLinesParser {
       listing.abstract = paper["abstract"] as? String
       listing.doi = paper["doi"] as? String
       listing.arxiv = paper["arxiv"] as? String
+      listing.categories = (paper["categories"] as? [String]) ?? []
       if listing.title == nil && listing.abstract == nil && listing.authors.isEmpty {
         result.diagnostics.append(Diagnostic(file: file, line: lineNumber, column: 1, message: "expected a paper with a title, authors or an abstract"))
         continue
