@@ -33,8 +33,10 @@ public struct ReadingListParser {
     var lastField: String?
     var continued = false  // the current abstract went on over more lines
 
-    func problem(_ line: Int, _ message: String) {
-      diagnostics.append(Diagnostic(file: file, line: line, message: message))
+    var lineNumber = 0
+    var column = 1  // where the current line's text starts
+    func problem(_ line: Int, _ message: String, at exact: Int? = nil) {
+      diagnostics.append(Diagnostic(file: file, line: line, column: exact ?? (line == lineNumber ? column : 1), message: message))
     }
 
     func finish() {
@@ -53,7 +55,6 @@ public struct ReadingListParser {
       listings.append(listing)
     }
 
-    var lineNumber = 0
     // Split on \n only and drop a trailing \r, so CRLF files read the same and a stray
     // \r inside a line is kept for the display layer to show, not silently lost.
     for var line in Self.lines(of: text) {
@@ -61,6 +62,7 @@ public struct ReadingListParser {
       if line.utf8.last == UInt8(ascii: "\r") { line = line.dropLast() }
       let trimmed = line.trimmingSpaces()
       if trimmed.isEmpty { continue }
+      column = line[..<trimmed.startIndex].count + 1
 
       if trimmed.hasPrefix("- ") {
         finish()
@@ -71,7 +73,9 @@ public struct ReadingListParser {
           if let date = Self.parseDate(value) {
             listing.published = date
           } else {
-            problem(lineNumber, "expected a date such as '01 November 2017' after 'Published:', found '\(value.prefix(40))'")
+            problem(
+              lineNumber, "expected a date such as '01 November 2017' after 'Published:', found '\(value.prefix(40))'",
+              at: line[..<value.startIndex].count + 1)
           }
           current = listing
         } else if let rest = body.dropPrefix("Paper added:") {
@@ -106,7 +110,7 @@ public struct ReadingListParser {
       }
       for (name, value) in pieces.fields {
         lastField = name
-        apply(field: name, value: value, to: &current!, line: lineNumber, problem: problem)
+        apply(field: name, value: value, to: &current!, line: lineNumber, problem: { problem($0, $1) })
       }
     }
     finish()

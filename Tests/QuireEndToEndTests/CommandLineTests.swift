@@ -65,8 +65,8 @@ struct CommandLineTests {
     }
     #expect(problems.count == check.stdoutLines.count - 1, "every line but the summary is file:line: …\n\(check)")
     #expect(Set(numbers) == [7, 9], "\(check)")
-    #expect(problems.contains { $0.hasPrefix("\(file):7: ") && $0.contains("bogus") }, "\(check)")
-    #expect(problems.contains { $0.hasPrefix("\(file):9: ") && $0.contains("not a date") }, "\(check)")
+    #expect(problems.contains { $0.hasPrefix("\(file):7:1: ") && $0.contains("bogus") }, "\(check)")
+    #expect(problems.contains { $0.hasPrefix("\(file):9:14: ") && $0.contains("not a date") }, "\(check)")
     #expect(check.stdoutLines.last?.hasPrefix("2 papers; \(problems.count) problems") == true, "\(check)")
 
     let list = try await scratch.runQuire(["list", file])
