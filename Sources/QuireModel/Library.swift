@@ -7,7 +7,9 @@ public struct Library: Sendable {
   public private(set) var papers: [Paper]
   public private(set) var diagnostics: [Diagnostic]
   private var indexByID: [PaperID: Int] = [:]
-  private var indexByKey: [String: Int] = [:]
+  /// Papers by identity key: a title (or abstract) can belong to several papers that
+  /// differ by first author or year.
+  private var indexByKey: [String: [Int]] = [:]
   private var indexByDOI: [String: Int] = [:]
   private var indexByArxiv: [String: Int] = [:]
 
@@ -27,18 +29,25 @@ public struct Library: Sendable {
   public mutating func add(_ listing: Listing) -> Bool {
     let key = Paper.identityKey(of: listing)
     let (doi, arxiv) = Self.identifiers(of: listing)
-    if let index = doi.flatMap({ indexByDOI[$0] }) ?? arxiv.flatMap({ indexByArxiv[$0] }) ?? indexByKey[key] {
+    if let index = doi.flatMap({ indexByDOI[$0] }) ?? arxiv.flatMap({ indexByArxiv[$0] }) ?? sameTitled(listing, key: key) {
       papers[index].merge(listing)
       // The paper is now known by this listing's identifiers too.
       if let doi { indexByDOI[doi] = indexByDOI[doi] ?? index }
       if let arxiv { indexByArxiv[arxiv] = indexByArxiv[arxiv] ?? index }
-      indexByKey[key] = indexByKey[key] ?? index
+      if !(indexByKey[key]?.contains(index) ?? false) { indexByKey[key, default: []].append(index) }
       return false
     }
     var paper = Paper(listing: listing, identityKey: key)
     paper.doi = doi
     paper.arxiv = arxiv
-    // Distinct keys whose hashes collide still get distinct, stable ids.
+    if indexByID[paper.id] != nil, listing.title != nil {
+      // Another paper with this title already has the plain id: this one's id also names
+      // its first author and year. The library's order is kept (the built-in list first,
+      // then the store in import order), so each keeps its id from run to run.
+      let family = listing.authors.first.map { TextNormalizer.key(Paper.splitName($0).family) } ?? ""
+      paper.id = PaperID(identityKey: key + "|author:\(family)|year:\(listing.year.map(String.init) ?? "")")
+    }
+    // Distinct keys whose hashes collide still get distinct ids.
     var suffix = 2
     let base = paper.id.rawValue
     while indexByID[paper.id] != nil {
@@ -46,7 +55,7 @@ public struct Library: Sendable {
       suffix += 1
     }
     let index = papers.count
-    indexByKey[key] = index
+    indexByKey[key, default: []].append(index)
     indexByID[paper.id] = index
     if let doi { indexByDOI[doi] = index }
     if let arxiv { indexByArxiv[arxiv] = index }
@@ -59,8 +68,33 @@ public struct Library: Sendable {
   /// The id of the paper a listing is, if the library has it (by DOI, arXiv id or key).
   public func id(of listing: Listing) -> PaperID? {
     let (doi, arxiv) = Self.identifiers(of: listing)
-    let index = doi.flatMap { indexByDOI[$0] } ?? arxiv.flatMap { indexByArxiv[$0] } ?? indexByKey[Paper.identityKey(of: listing)]
+    let index = doi.flatMap { indexByDOI[$0] } ?? arxiv.flatMap { indexByArxiv[$0] }
+      ?? sameTitled(listing, key: Paper.identityKey(of: listing))
     return index.map { papers[$0].id }
+  }
+
+  /// The paper with the same title (or abstract, untitled) that this listing is: the first
+  /// author's family name and the year must agree where both sides give them. Papers
+  /// known only by their title, like a reading list's, match any listing of that title.
+  private func sameTitled(_ listing: Listing, key: String) -> Int? {
+    guard let candidates = indexByKey[key] else { return nil }
+    // Untitled papers are known by their abstract alone: the same abstract is the same paper.
+    guard listing.title != nil else { return candidates.first }
+    let family = listing.authors.first.map { TextNormalizer.key(Paper.splitName($0).family) }
+    return candidates.first { index in
+      let paper = papers[index]
+      if let year = listing.year, let theirs = paper.year, year != theirs,
+        !paper.alternates.contains(where: { $0.year == year })
+      {
+        return false
+      }
+      if let family, let theirs = paper.authors.first.map({ TextNormalizer.key(Paper.splitName($0).family) }),
+        family != theirs
+      {
+        return false
+      }
+      return true
+    }
   }
 
   /// A listing's DOI and arXiv id. Every format puts them in links too; they are taken

@@ -127,7 +127,8 @@ extension Quire {
       discussion: """
         The format is recognised from the content; --format names it when that fails.
         Papers already in the library (same DOI, same arXiv id in any version, same
-        title, or same abstract when untitled) are merged, not added twice. The library is kept in $XDG_DATA_HOME/quire/library.jsonl
+        title with the same first author and year where known, or same abstract when
+        untitled) are merged, not added twice. The library is kept in $XDG_DATA_HOME/quire/library.jsonl
         and replaced whole or not at all. `-` reads standard input.
         """)
 

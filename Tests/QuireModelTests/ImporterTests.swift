@@ -68,6 +68,25 @@ struct ImporterTests {
     #expect(library[1].alternates.first?.title == "Inelastic effects in molecular transport junctions")
   }
 
+  @Test("same title: one paper if first author and year agree (or are unknown), two if not")
+  func sameTitle() {
+    let text = #"""
+      @article{a, title = {Introduction}, author = {Smith, Ann}, year = 2001}
+      @article{b, title = {Introduction}, author = {Jones, Bob}, year = 2001}
+      @article{c, title = {{I}ntroduction.}, author = {Smith, A.}, year = 2001, journal = {J}}
+      @article{d, title = {Introduction}, author = {Smith, Ann}, year = 2019}
+      """#
+    let listings = BibTeXParser(file: "t.bib").parse(text).entries.map { $0.listing(file: "t.bib") }
+    var library = Library(name: "t", listings: listings)
+    #expect(library.count == 3)  // a and c are one paper; b and d are others
+    #expect(library[0].venue == "J")
+    #expect(Set(library.papers.map(\.id)).count == 3)
+    // A listing known only by its title joins the first paper of that title.
+    #expect(library.add(Listing(title: "Introduction", source: SourceLocation(file: "r", line: 1))) == false)
+    // Rebuilt in the same order, every paper keeps its id.
+    #expect(Library(name: "again", listings: listings).papers.map(\.id) == library.papers.map(\.id))
+  }
+
   @Test("the library store keeps papers without reading state and reads them back")
   func store() throws {
     let path = NSTemporaryDirectory() + "quire-store-\(UUID().uuidString)/library.jsonl"
