@@ -142,6 +142,11 @@ struct CommandLineTests {
     #expect(again.stdout.contains("2 entries: 0 added, 2 already in the library"), "\(again)")
     #expect(try await scratch.runQuire(["list"]).stdoutLines.count == 15)
 
+    // Standard input, named "-".
+    let piped = try await Run.process(
+      "/bin/sh", ["-c", "exec \"$0\" import - < \"$1\"", scratch.quire, ris], environment: scratch.environment)
+    #expect(piped.stdout.contains("<stdin> (ris): 1 entries: 0 added, 1 already in the library"), "\(piped)")
+
     // A file that is not text changes nothing and fails.
     let store = scratch.dataHome + "/quire/library.jsonl"
     let before = scratch.read(store)
