@@ -40,8 +40,11 @@ struct LibraryOptions: ParsableArguments {
         throw QuireFailure(message: error.description)
       }
       if imported.isEmpty { return BuiltinLibrary.load() }
-      let builtin = ReadingListParser(file: "<built-in reading list>").parse(BuiltinLibrary.readingListText)
-      return Library(name: "built-in list + \(imported.count) imported", listings: builtin.listings + imported)
+      let builtin = ReadingListParser(file: "<built-in reading list>").parse(BuiltinLibrary.readingListText).listings
+      var library = Library(name: "", listings: builtin + imported)
+      // Papers, not listings: an imported paper may carry several listings.
+      library.name = "built-in list + \(library.count - BuiltinLibrary.load().count) imported"
+      return library
     }
     let data: Data
     do {

@@ -159,7 +159,7 @@ struct CommandLineTests {
     let (tmux, run) = try await startQuire(scratch, cols: 120)
     defer { tmux.kill() }
     let screen = try await tmux.waitForScreen(containing: "1/15")
-    #expect(screen.contains("built-in list + 2 imported"))
+    #expect(screen.contains("built-in list + 2 imported"), "header: \(screen.prefix(120))")
     try await tmux.press("q")
     try await expectCleanExit(tmux, run, status: 0)
   }
