@@ -48,6 +48,11 @@ struct ExporterTests {
     let bib = Exporter.write([library[0]], states: { reading[$0] }, format: .bibtex)
     #expect(bib.contains("quire-status = {read}"))
     #expect(bib.contains("keywords = {theory, nn}"))
+    // And come back: quire's BibTeX brings its status and tags home.
+    let back = try! Importer.read(Data(bib.utf8), file: "x.bib")
+    #expect(back.states == [PaperState(status: .read, tags: ["theory", "nn"])])
+    let foreign = try! Importer.read(Data("@article{k, title = {T}, keywords = {graphs, nets}}".utf8), file: "y.bib")
+    #expect(foreign.states == nil)
     let markdown = Exporter.write(library.papers, states: { reading[$0] }, format: .markdown)
     #expect(markdown.contains("## To read (13)"))
     #expect(markdown.contains("## Read (1)"))

@@ -33,6 +33,19 @@ extension BibTeXEntry {
     return listing
   }
 
+  /// The reading state quire's own export wrote: `quire-status` and tags in `keywords`.
+  var carriedState: PaperState {
+    var state = PaperState()
+    if let status = self["quire-status"].flatMap({ ReadStatus(rawValue: $0.trimmingCharacters(in: .whitespaces)) }) {
+      state.status = status
+    }
+    for tag in (self["keywords"] ?? "").split(separator: ",").map({ ReadingState.normalizeTag(TeXText.toUnicode(String($0))) })
+    where !tag.isEmpty && !state.tags.contains(tag) {
+      state.tags.append(tag)
+    }
+    return state
+  }
+
   /// "Hardt, Moritz and Ma, Tengyu and others" → ["Moritz Hardt", "Tengyu Ma"]. Names are
   /// split on "and" outside braces, so "{Barnes and Noble}" stays one name.
   static func names(_ field: String) -> [String] {

@@ -83,7 +83,11 @@ public enum Importer {
         }
         listings.append(entry.listing(file: file))
       }
-      return FileResult(format: format, listings: listings, diagnostics: result.diagnostics)
+      // quire's own BibTeX export carries status and tags; other BibTeX's keywords are
+      // the authors', not the reader's, and are left alone.
+      let ours = result.entries.contains { $0["quire-status"] != nil }
+      let states = ours ? result.entries.map(\.carriedState) : nil
+      return FileResult(format: format, listings: listings, diagnostics: result.diagnostics, states: states)
     case .ris:
       let result = RISParser(file: file).parse(text)
       return FileResult(format: format, listings: result.records.map { $0.listing(file: file) }, diagnostics: result.diagnostics)
