@@ -146,6 +146,11 @@ extension Paper {
     let (otherDOI, otherArxiv) = Library.identifiers(of: other)
     if doi == nil { doi = otherDOI }
     for category in other.categories where !categories.contains(category) { categories.append(category) }
+    // The latest arXiv version known wins, with the date it appeared.
+    if let version = other.arxivVersion, version > (arxivVersion ?? 0) {
+      arxivVersion = version
+      updated = other.updated ?? updated
+    }
     if arxiv == nil { arxiv = otherArxiv }
     if let theirs = other.abstract, theirs.count > (abstract?.count ?? 0) { abstract = theirs }
     for link in other.links where !links.contains(where: { $0.label == link.label }) {

@@ -89,6 +89,9 @@ public struct Listing: Equatable, Sendable {
   public var arxiv: String?
   /// Subject categories, as arXiv gives them ("cs.LG").
   public var categories: [String] = []
+  /// The arXiv version listed ("v5") and when that version appeared.
+  public var arxivVersion: Int?
+  public var updated: PublishedDate?
   public var source: SourceLocation
 
   public init(
@@ -120,6 +123,8 @@ public struct Paper: Equatable, Sendable {
   public var doi: String?
   public var arxiv: String?
   public var categories: [String]
+  public var arxivVersion: Int?
+  public var updated: PublishedDate?
   public var source: SourceLocation
   /// Other listings of the same paper whose details differ from the fields above.
   public var alternates: [Listing]
@@ -136,6 +141,8 @@ public struct Paper: Equatable, Sendable {
     self.doi = listing.doi
     self.arxiv = listing.arxiv
     self.categories = listing.categories
+    self.arxivVersion = listing.arxivVersion
+    self.updated = listing.updated
     self.source = listing.source
     self.alternates = []
   }

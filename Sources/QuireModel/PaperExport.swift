@@ -23,6 +23,8 @@ public enum PaperExport {
     fields.append("\"doi\":\(paper.doi.map(s) ?? "null")")
     fields.append("\"arxiv\":\(paper.arxiv.map(s) ?? "null")")
     fields.append("\"categories\":[\(paper.categories.map(s).joined(separator: ","))]")
+    if let version = paper.arxivVersion { fields.append("\"arxivVersion\":\(version)") }
+    if let updated = paper.updated { fields.append("\"updated\":\(s(updated.iso))") }
     fields.append("\"abstract\":\(paper.abstract.map(s) ?? "null")")
     let alternates = paper.alternates.map { other in
       "{\"line\":\(other.source.line),\"year\":\(other.year.map(String.init) ?? "null"),"

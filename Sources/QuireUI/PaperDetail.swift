@@ -27,7 +27,11 @@ public enum PaperDetail {
     if !facts.isEmpty { add(facts.joined(separator: " · "), .dim) }
     var identifiers: [String] = []
     if let doi = paper.doi { identifiers.append("doi:\(doi)") }
-    if let arxiv = paper.arxiv { identifiers.append("arXiv:\(arxiv)") }
+    if let arxiv = paper.arxiv {
+      var text = "arXiv:\(arxiv)" + (paper.arxivVersion.map { "v\($0)" } ?? "")
+      if let updated = paper.updated { text += " (updated \(updated.display))" }
+      identifiers.append(text)
+    }
     if !paper.categories.isEmpty { identifiers.append("categories: " + paper.categories.joined(separator: ", ")) }
     if !identifiers.isEmpty { add(identifiers.joined(separator: " · "), .dim) }
     if !paper.links.isEmpty {

@@ -50,6 +50,8 @@ struct AtomTests {
     #expect(paper.arxiv == "1703.00573" && paper.doi == "10.5555/1" && paper.categories == ["cs.LG", "stat.ML"])
     let back = JSONLinesParser(file: "x").parse(PaperExport.jsonLine(paper, state: nil)).listings[0]
     #expect(back.categories == ["cs.LG", "stat.ML"])
+    #expect(paper.arxivVersion == 5)
+    #expect(back.arxivVersion == 5)
   }
 
   @Test("broken XML is reported with line and column; what came before is kept")

@@ -138,6 +138,11 @@ extension AtomEntry {
     }
     if !summary.isEmpty { listing.abstract = summary }
     listing.categories = categories
+    listing.arxivVersion = arxivID?.version
+    let changed = updated.prefix(10).split(separator: "-").compactMap { Int($0) }
+    if changed.count == 3, (1...12).contains(changed[1]), (1...31).contains(changed[2]) {
+      listing.updated = PublishedDate(year: changed[0], month: changed[1], day: changed[2])
+    }
     if let arxiv = arxivID {
       let name = "arXiv:\(arxiv.id)" + (arxiv.version.map { "v\($0)" } ?? "")
       listing.links.append(PaperLink(label: name, url: "https://arxiv.org/abs/\(arxiv.id)"))

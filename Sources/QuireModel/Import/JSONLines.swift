@@ -44,6 +44,11 @@ public struct JSONLinesParser {
       listing.doi = paper["doi"] as? String
       listing.arxiv = paper["arxiv"] as? String
       listing.categories = (paper["categories"] as? [String]) ?? []
+      listing.arxivVersion = paper["arxivVersion"] as? Int
+      if let iso = paper["updated"] as? String {
+        let parts = iso.split(separator: "-").compactMap { Int($0) }
+        if parts.count == 3 { listing.updated = PublishedDate(year: parts[0], month: parts[1], day: parts[2]) }
+      }
       if listing.title == nil && listing.abstract == nil && listing.authors.isEmpty {
         result.diagnostics.append(Diagnostic(file: file, line: lineNumber, column: 1, message: "expected a paper with a title, authors or an abstract"))
         continue
