@@ -146,6 +146,7 @@ extension Paper {
     let (otherDOI, otherArxiv) = Library.identifiers(of: other)
     if doi == nil { doi = otherDOI }
     for category in other.categories where !categories.contains(category) { categories.append(category) }
+    extra.merge(other.extra) { mine, _ in mine }
     // The latest arXiv version known wins, with the date it appeared.
     if let version = other.arxivVersion, version > (arxivVersion ?? 0) {
       arxivVersion = version

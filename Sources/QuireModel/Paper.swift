@@ -92,6 +92,9 @@ public struct Listing: Equatable, Sendable {
   /// The arXiv version listed ("v5") and when that version appeared.
   public var arxivVersion: Int?
   public var updated: PublishedDate?
+  /// Fields quire does not use but keeps, as written, so an export gives them back:
+  /// a BibTeX entry's type and key ("bibtex:type", "bibtex:key") and its other fields.
+  public var extra: [String: String] = [:]
   public var source: SourceLocation
 
   public init(
@@ -125,6 +128,7 @@ public struct Paper: Equatable, Sendable {
   public var categories: [String]
   public var arxivVersion: Int?
   public var updated: PublishedDate?
+  public var extra: [String: String]
   public var source: SourceLocation
   /// Other listings of the same paper whose details differ from the fields above.
   public var alternates: [Listing]
@@ -143,6 +147,7 @@ public struct Paper: Equatable, Sendable {
     self.categories = listing.categories
     self.arxivVersion = listing.arxivVersion
     self.updated = listing.updated
+    self.extra = listing.extra
     self.source = listing.source
     self.alternates = []
   }

@@ -24,6 +24,10 @@ public enum PaperExport {
     fields.append("\"arxiv\":\(paper.arxiv.map(s) ?? "null")")
     fields.append("\"categories\":[\(paper.categories.map(s).joined(separator: ","))]")
     if let version = paper.arxivVersion { fields.append("\"arxivVersion\":\(version)") }
+    if !paper.extra.isEmpty {
+      let pairs = paper.extra.keys.sorted().map { "\(s($0)):\(s(paper.extra[$0]!))" }
+      fields.append("\"extra\":{\(pairs.joined(separator: ","))}")
+    }
     if let updated = paper.updated { fields.append("\"updated\":\(s(updated.iso))") }
     fields.append("\"abstract\":\(paper.abstract.map(s) ?? "null")")
     let alternates = paper.alternates.map { other in

@@ -32,6 +32,28 @@ struct ExporterTests {
     expectSamePapers(again, library)
   }
 
+  @Test("a BibTeX entry's type, key and unknown fields come back out of an export")
+  func keepsUnknownFields() throws {
+    let text = #"""
+      @phdthesis{Knuth:thesis,
+        title = {Finite Semifields and Projective Planes}, author = {Knuth, Donald E.}, school = {Caltech},
+        year = 1963, pages = {1--74}, note = {With {Marshall} {H}all as advisor}, x-custom = {kept}}
+      """#
+    let listings = BibTeXParser(file: "k.bib").parse(text).entries.map { $0.listing(file: "k.bib") }
+    let library = Library(name: "k", listings: listings)
+    #expect(library[0].extra["pages"] == "1--74")
+    // Through the library store and back.
+    let stored = JSONLinesParser(file: "s").parse(PaperExport.jsonLine(library[0], state: nil)).listings
+    let again = Library(name: "again", listings: stored)
+    let out = Exporter.write(again.papers, states: { _ in PaperState() }, format: .bibtex)
+    #expect(out.hasPrefix("@phdthesis{Knuth:thesis,"))
+    #expect(out.contains("pages = {1--74}"))
+    #expect(out.contains("note = {With {Marshall} {H}all as advisor}"))
+    #expect(out.contains("x-custom = {kept}"))
+    let reread = try #require(BibTeXParser(file: "o.bib").parse(out).entries.first)
+    #expect(reread["pages"] == "1--74" && reread["school"] == "Caltech")
+  }
+
   @Test("citation keys are stable, readable and unique")
   func keys() {
     let keys = Exporter.citationKeys(Self.library().papers)

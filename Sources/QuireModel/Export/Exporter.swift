@@ -40,6 +40,24 @@ public enum Exporter {
     }
   }
 
+  /// A key or field name BibTeX reads as one word.
+  static func isCitationKey(_ text: String) -> Bool {
+    !text.isEmpty && text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "-_:./+".unicodeScalars.contains($0)) }
+  }
+
+  /// Braces that open and close in order: the value can go back inside braces unchanged.
+  static func balanced(_ text: String) -> Bool {
+    var depth = 0
+    for character in text {
+      if character == "{" { depth += 1 }
+      if character == "}" {
+        depth -= 1
+        if depth < 0 { return false }
+      }
+    }
+    return depth == 0
+  }
+
   /// A value BibTeX reads back as written: specials escaped, braces balanced, and the
   /// ligatures TeX would make (`--`, ``` `` ```, `''`, `~`) broken with an empty group.
   static func bibtexValue(_ text: String) -> String {
@@ -64,12 +82,30 @@ public enum Exporter {
 
   static func bibtex(_ papers: [Paper], states: (PaperID) -> PaperState) -> String {
     var out = ""
-    for (paper, key) in zip(papers, citationKeys(papers)) {
+    // An imported entry keeps its own key where it is still unique.
+    var usedKeys: [String: Int] = [:]
+    for paper in papers { if let key = paper.extra["bibtex:key"] { usedKeys[key, default: 0] += 1 } }
+    for (paper, generated) in zip(papers, citationKeys(papers)) {
+      let own = paper.extra["bibtex:key"].flatMap { usedKeys[$0] == 1 && Self.isCitationKey($0) ? $0 : nil }
+      let key = own ?? generated
+      let type = paper.extra["bibtex:type"].flatMap { $0.allSatisfy { $0.isLetter } ? $0 : nil } ?? "article"
       var fields: [(String, String)] = []
       // Double braces keep the title's case: styles and pandoc would lower-case it.
       if let title = paper.title { fields.append(("title", "{" + bibtexValue(title) + "}")) }
       if !paper.authors.isEmpty { fields.append(("author", bibtexValue(paper.authors.joined(separator: " and ")))) }
-      if let venue = paper.venue { fields.append(("journal", bibtexValue(venue))) }
+      if let venue = paper.venue {
+        // The venue goes in the field its entry type reads it from.
+        let field: String
+        switch type.lowercased() {
+        case "inproceedings", "incollection", "conference": field = "booktitle"
+        case "phdthesis", "mastersthesis": field = "school"
+        case "techreport": field = "institution"
+        case "misc", "online": field = "howpublished"
+        case "book", "inbook": field = "publisher"
+        default: field = "journal"
+        }
+        fields.append((field, bibtexValue(venue)))
+      }
       if let year = paper.year { fields.append(("year", String(year))) }
       if let doi = paper.doi { fields.append(("doi", bibtexValue(doi))) }
       if let arxiv = paper.arxiv {
@@ -78,11 +114,16 @@ public enum Exporter {
       }
       if let url = paper.links.compactMap(\.url).first { fields.append(("url", bibtexValue(url))) }
       if let abstract = paper.abstract { fields.append(("abstract", bibtexValue(abstract))) }
+      // Fields quire keeps but does not use go back as they were written.
+      for name in paper.extra.keys.sorted() where !name.hasPrefix("bibtex:") && Self.isCitationKey(name) {
+        let value = paper.extra[name]!
+        fields.append((name, Self.balanced(value) ? "{\(value)}" : bibtexValue(value)))
+      }
       let state = states(paper.id)
       fields.append(("quire-id", "{\(paper.id.rawValue)}"))
       fields.append(("quire-status", "{\(state.status.rawValue)}"))
       if !state.tags.isEmpty { fields.append(("keywords", bibtexValue(state.tags.joined(separator: ", ")))) }
-      out += "@article{\(key),\n" + fields.map { "  \($0.0) = \($0.1)" }.joined(separator: ",\n") + "\n}\n\n"
+      out += "@\(type){\(key),\n" + fields.map { "  \($0.0) = \($0.1)" }.joined(separator: ",\n") + "\n}\n\n"
     }
     return out
   }

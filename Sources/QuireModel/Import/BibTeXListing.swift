@@ -2,8 +2,17 @@ import Foundation
 
 extension BibTeXEntry {
   /// The paper this entry describes, its TeX turned into Unicode for display.
+  /// Fields that become the paper's own; every other field is kept as written.
+  static let mappedFields: Set<String> = [
+    "title", "author", "editor", "journal", "booktitle", "howpublished", "school", "institution", "publisher",
+    "year", "abstract", "doi", "eprint", "archiveprefix", "eprinttype", "url", "quire-id", "quire-status", "keywords",
+  ]
+
   public func listing(file: String) -> Listing {
     var listing = Listing(source: SourceLocation(file: file, line: line))
+    listing.extra["bibtex:type"] = type
+    if !key.isEmpty { listing.extra["bibtex:key"] = key }
+    for (name, value) in fields where !Self.mappedFields.contains(name) { listing.extra[name] = value }
     if let title = self["title"].map(TeXText.toUnicode), !title.isEmpty { listing.title = title }
     listing.authors = Self.names(self["author"] ?? self["editor"] ?? "")
     for field in ["journal", "booktitle", "howpublished", "school", "institution", "publisher"] {

@@ -45,6 +45,7 @@ public struct JSONLinesParser {
       listing.arxiv = paper["arxiv"] as? String
       listing.categories = (paper["categories"] as? [String]) ?? []
       listing.arxivVersion = paper["arxivVersion"] as? Int
+      listing.extra = (paper["extra"] as? [String: String]) ?? [:]
       if let iso = paper["updated"] as? String {
         let parts = iso.split(separator: "-").compactMap { Int($0) }
         if parts.count == 3 { listing.updated = PublishedDate(year: parts[0], month: parts[1], day: parts[2]) }
