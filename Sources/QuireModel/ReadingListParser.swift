@@ -26,7 +26,8 @@ public struct ReadingListParser {
 
   public init(file: String) { self.file = file }
 
-  public func parse(_ text: String) -> Result {
+  /// `progress` hears the share of lines read and the entries so far, now and then.
+  public func parse(_ text: String, progress: ((Double, Int) -> Void)? = nil) -> Result {
     var listings: [Listing] = []
     var diagnostics: [Diagnostic] = []
     var current: Listing?
@@ -57,8 +58,10 @@ public struct ReadingListParser {
 
     // Split on \n only and drop a trailing \r, so CRLF files read the same and a stray
     // \r inside a line is kept for the display layer to show, not silently lost.
-    for var line in Self.lines(of: text) {
+    let lines = Self.lines(of: text)
+    for var line in lines {
       lineNumber += 1
+      if let progress, lineNumber % 1024 == 0 { progress(Double(lineNumber) / Double(lines.count), listings.count) }
       if line.utf8.last == UInt8(ascii: "\r") { line = line.dropLast() }
       let trimmed = line.trimmingSpaces()
       if trimmed.isEmpty { continue }

@@ -87,6 +87,30 @@ struct ImporterTests {
     #expect(Library(name: "again", listings: listings).papers.map(\.id) == library.papers.map(\.id))
   }
 
+  @Test("every format reports progress while it reads a large file", arguments: ImportFormat.allCases)
+  func progress(format: ImportFormat) throws {
+    let library = Library(name: "big", listings: (0..<3_000).map { n in
+      var listing = Listing(title: "Paper \(n)", authors: ["Ann Smith"], year: 2000, source: SourceLocation(file: "g", line: n))
+      listing.abstract = "An abstract"
+      return listing
+    })
+    let text: String
+    switch format {
+    case .readingList:
+      text = (0..<3_000).map { "- Published: 1 May 2020\n**authors:** A B\n**abstract:** Paper \($0) abstract.\n" }.joined()
+    case .atom:
+      text = "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n" + (0..<3_000).map { "<entry>\n<id>http://arxiv.org/abs/2001.\(10000 + $0)v1</id>\n<title>Paper \($0)</title>\n</entry>\n" }.joined() + "</feed>\n"
+    default:
+      text = Exporter.write(library.papers, states: { _ in PaperState() }, format: ExportFormat(rawValue: format.rawValue)!)
+    }
+    var reports: [(Double, Int)] = []
+    let result = try Importer.read(Data(text.utf8), file: "big", format: format) { reports.append(($0, $1)) }
+    #expect(result.listings.count == 3_000)
+    #expect(reports.count >= 2, "\(format.rawValue) reported \(reports.count) times")
+    #expect(reports.allSatisfy { $0.0 >= 0 && $0.0 <= 1 })
+    #expect(zip(reports, reports.dropFirst()).allSatisfy { $0.0 <= $1.0 }, "progress never goes back")
+  }
+
   @Test("the library store keeps papers without reading state and reads them back")
   func store() throws {
     let path = NSTemporaryDirectory() + "quire-store-\(UUID().uuidString)/library.jsonl"

@@ -45,9 +45,14 @@ public struct AtomParser {
 
   public init(file: String) { self.file = file }
 
-  public func parse(_ data: Data) -> Result {
+  /// `progress` hears the share of lines read and the entries so far, now and then.
+  public func parse(_ data: Data, progress: ((Double, Int) -> Void)? = nil) -> Result {
     let parser = XMLParser(data: data)
     let reader = Reader()
+    if let progress {
+      let lines = max(1, data.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) })
+      reader.onEntry = { line, count in if count % 256 == 0 { progress(Double(line) / Double(lines), count) } }
+    }
     parser.shouldProcessNamespaces = true
     parser.delegate = reader
     var diagnostics: [Diagnostic] = []
@@ -71,6 +76,8 @@ public struct AtomParser {
     var sawFeed = false
     /// Elements opened and not yet closed, for a document that stops short.
     var open: [String] = []
+    /// Told of each entry read: its line and how many so far.
+    var onEntry: ((Int, Int) -> Void)?
     private var entry: AtomEntry?
     private var text = ""
     private var inAuthor = false
@@ -108,6 +115,7 @@ public struct AtomParser {
       case (AtomParser.atom, "entry"):
         entries.append(entry!)
         entry = nil
+        onEntry?(parser.lineNumber, entries.count)
       case (AtomParser.atom, "id"): entry!.id = value
       case (AtomParser.atom, "title"): entry!.title = value
       case (AtomParser.atom, "summary"): entry!.summary = value

@@ -13,7 +13,8 @@ public struct CSLJSONParser {
 
   public init(file: String) { self.file = file }
 
-  public func parse(_ data: Data) -> Result {
+  /// `progress` hears the share of items done and the items so far, now and then.
+  public func parse(_ data: Data, progress: ((Double, Int) -> Void)? = nil) -> Result {
     let object: Any
     do {
       object = try JSONSerialization.jsonObject(with: data)
@@ -38,6 +39,7 @@ public struct CSLJSONParser {
     var diagnostics: [Diagnostic] = []
     let starts = JSONErrors.itemLines(in: data)
     for (index, value) in items.enumerated() {
+      if let progress, index % 256 == 0 { progress(Double(index) / Double(items.count), index) }
       let line = index < starts.count ? starts[index] : 1
       guard let item = value as? [String: Any] else {
         diagnostics.append(Diagnostic(file: file, line: line, message: "item \(index + 1): expected an object"))

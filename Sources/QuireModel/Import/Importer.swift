@@ -70,7 +70,7 @@ public enum Importer {
     }
     switch format {
     case .readingList:
-      let result = ReadingListParser(file: file).parse(text)
+      let result = ReadingListParser(file: file).parse(text, progress: progress)
       return FileResult(format: format, listings: result.listings, diagnostics: result.diagnostics)
     case .bibtex:
       // Reading the entries is the first half of the work, turning their TeX into text the second.
@@ -89,16 +89,16 @@ public enum Importer {
       let states = ours ? result.entries.map(\.carriedState) : nil
       return FileResult(format: format, listings: listings, diagnostics: result.diagnostics, states: states)
     case .ris:
-      let result = RISParser(file: file).parse(text)
+      let result = RISParser(file: file).parse(text, progress: progress)
       return FileResult(format: format, listings: result.records.map { $0.listing(file: file) }, diagnostics: result.diagnostics)
     case .atom:
-      let result = AtomParser(file: file).parse(data)
+      let result = AtomParser(file: file).parse(data, progress: progress)
       return FileResult(format: format, listings: result.entries.map { $0.listing(file: file) }, diagnostics: result.diagnostics)
     case .cslJSON:
-      let result = CSLJSONParser(file: file).parse(data)
+      let result = CSLJSONParser(file: file).parse(data, progress: progress)
       return FileResult(format: format, listings: result.listings, diagnostics: result.diagnostics)
     case .jsonl:
-      let result = JSONLinesParser(file: file).parse(text)
+      let result = JSONLinesParser(file: file).parse(text, progress: progress)
       return FileResult(format: format, listings: result.listings, diagnostics: result.diagnostics, states: result.states)
     }
   }

@@ -14,11 +14,14 @@ public struct JSONLinesParser {
 
   public init(file: String) { self.file = file }
 
-  public func parse(_ text: String) -> Result {
+  /// `progress` hears the share of lines read and the papers so far, now and then.
+  public func parse(_ text: String, progress: ((Double, Int) -> Void)? = nil) -> Result {
     var result = Result(listings: [], states: [], diagnostics: [])
     var lineNumber = 0
-    for line in ReadingListParser.lines(of: text) {
+    let lines = ReadingListParser.lines(of: text)
+    for line in lines {
       lineNumber += 1
+      if let progress, lineNumber % 1024 == 0 { progress(Double(lineNumber) / Double(lines.count), result.listings.count) }
       if line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { continue }
       let data = Data(line.utf8)
       guard let object = try? JSONSerialization.jsonObject(with: data), let paper = object as? [String: Any] else {

@@ -30,14 +30,17 @@ public struct RISParser {
 
   public init(file: String) { self.file = file }
 
-  public func parse(_ text: String) -> Result {
+  /// `progress` hears the share of lines read and the records so far, now and then.
+  public func parse(_ text: String, progress: ((Double, Int) -> Void)? = nil) -> Result {
     var records: [RISRecord] = []
     var diagnostics: [Diagnostic] = []
     var current: RISRecord?
     var lineNumber = 0
     var lastWritten = 0  // the last line with text, where a missing end is reported
-    for var line in ReadingListParser.lines(of: text) {
+    let lines = ReadingListParser.lines(of: text)
+    for var line in lines {
       lineNumber += 1
+      if let progress, lineNumber % 1024 == 0 { progress(Double(lineNumber) / Double(lines.count), records.count) }
       if !line.isEmpty { lastWritten = lineNumber }
       if line.utf8.last == UInt8(ascii: "\r") { line = line.dropLast() }
       if lineNumber == 1, line.unicodeScalars.first == "\u{FEFF}" { line = line.dropFirst() }
