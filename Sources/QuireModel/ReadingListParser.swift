@@ -36,8 +36,9 @@ public struct ReadingListParser {
 
     var lineNumber = 0
     var column = 1  // where the current line's text starts
-    func problem(_ line: Int, _ message: String, at exact: Int? = nil) {
-      diagnostics.append(Diagnostic(file: file, line: line, column: exact ?? (line == lineNumber ? column : 1), message: message))
+    func problem(_ line: Int, _ message: String, at exact: Int? = nil, skipped: Bool = false) {
+      diagnostics.append(
+        Diagnostic(file: file, line: line, column: exact ?? (line == lineNumber ? column : 1), message: message, skipped: skipped))
     }
 
     func finish() {
@@ -50,7 +51,7 @@ public struct ReadingListParser {
         // One problem per line is enough: a bad date already points at this entry.
         let start = listing.source.line
         if diagnostics.reversed().prefix(while: { $0.line >= start }).contains(where: { $0.line == start }) { return }
-        problem(listing.source.line, "entry has no authors or abstract; expected '**authors:**' and '**abstract:**' fields after '- Published:'")
+        problem(listing.source.line, "entry has no authors or abstract; expected '**authors:**' and '**abstract:**' fields after '- Published:'", skipped: true)
         return
       }
       listings.append(listing)
@@ -84,7 +85,7 @@ public struct ReadingListParser {
         } else if let rest = body.dropPrefix("Paper added:") {
           let title = TextNormalizer.collapseWhitespace(String(rest))
           if title.isEmpty {
-            problem(lineNumber, "expected a title after 'Paper added:'")
+            problem(lineNumber, "expected a title after 'Paper added:'", skipped: true)
           } else {
             listings.append(Listing(title: title, source: SourceLocation(file: file, line: lineNumber)))
           }

@@ -203,10 +203,13 @@ extension Quire {
           added.append(listing)
           if let state = result.states?[index], !state.isUntouched { carried.append((listing, state)) }
         }
-        let problems = result.diagnostics.count
-        print(TerminalText.sanitized(
-          "\(name) (\(result.format.rawValue)): \(result.listings.count) entries: \(new) added, \(merged) already in the library"
-            + (problems > 0 ? ", \(problems) problem\(problems == 1 ? "" : "s") (above)" : "")))
+        let skipped = result.diagnostics.filter(\.skipped).count
+        let repaired = result.diagnostics.count - skipped
+        var summary = "\(name) (\(result.format.rawValue)): \(result.listings.count) entries: \(new) added, \(merged) already in the library"
+        if skipped > 0 { summary += ", \(skipped) skipped" }
+        if repaired > 0 { summary += ", \(repaired) read with a problem" }
+        if skipped + repaired > 0 { summary += " (reasons and places above)" }
+        print(TerminalText.sanitized(summary))
       }
       if !added.isEmpty {
         let library = Library(name: "imported", listings: existing + added)

@@ -126,7 +126,7 @@ struct CommandLineTests {
     let ris = try scratch.write("more.ris", "TY  - JOUR\nTI  - Random graphs\nAU  - Erdős, Pál\nPY  - 1959\nER  - \n")
     let first = try await scratch.runQuire(["import", bib, ris])
     #expect(first.status == 0, "\(first)")
-    #expect(first.stdout.contains("refs.txt (bibtex): 2 entries: 2 added, 0 already in the library, 1 problem"), "\(first)")
+    #expect(first.stdout.contains("refs.txt (bibtex): 2 entries: 2 added, 0 already in the library, 1 skipped (reasons and places above)"), "\(first)")
     #expect(first.stdout.contains("more.ris (ris): 1 entries: 0 added, 1 already in the library"), "\(first)")
     #expect(first.stderr.contains("\(bib):7:"), "the broken entry is named by line: \(first)")
     #expect(!first.stderr.contains("\r"), "no progress bar when standard error is not a terminal")

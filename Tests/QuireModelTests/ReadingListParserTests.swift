@@ -165,6 +165,8 @@ struct ReadingListParserTests {
     #expect(lines == [1, 2, 4, 7, 13, 14, 15])
     #expect(result.diagnostics[0].description.hasPrefix("bad.txt:1:1: expected '- Published: DATE'"))
     #expect(result.diagnostics[1].column == 14)  // where the date should be
+    // Only the entry without content and the empty title leave something out.
+    #expect(result.diagnostics.filter { $0.skipped }.map { $0.line } == [13, 14])
     #expect(result.diagnostics[1].message.contains("expected a date"))
     #expect(result.diagnostics[2].message.contains("expected a year"))
     #expect(result.diagnostics[3].message.contains("unknown field 'colour'"))

@@ -58,11 +58,11 @@ public struct AtomParser {
     var diagnostics: [Diagnostic] = []
     if !parser.parse() {
       let reason = (parser.parserError as NSError?)?.localizedDescription ?? "not well-formed XML"
-      diagnostics.append(Diagnostic(file: file, line: parser.lineNumber, column: parser.columnNumber, message: "expected well-formed XML: \(reason)"))
+      diagnostics.append(Diagnostic(file: file, line: parser.lineNumber, column: parser.columnNumber, message: "expected well-formed XML: \(reason); the rest of the file is not read", skipped: true))
     }
     if diagnostics.isEmpty, let open = reader.open.last {
       // Some XML parsers accept a document that simply stops: say what is missing.
-      diagnostics.append(Diagnostic(file: file, line: parser.lineNumber, column: parser.columnNumber, message: "expected </\(open)> before the end of the file"))
+      diagnostics.append(Diagnostic(file: file, line: parser.lineNumber, column: parser.columnNumber, message: "expected </\(open)> before the end of the file", skipped: true))
     }
     if !reader.sawFeed && diagnostics.isEmpty {
       diagnostics.append(Diagnostic(file: file, line: 1, column: 1, message: "expected an Atom <feed> element"))

@@ -87,7 +87,7 @@ public struct BibTeXParser {
           try entry(startingAt: at)
         } catch {
           let place = location(min(error.index, scalars.count))
-          diagnostics.append(Diagnostic(file: file, line: place.line, column: place.column, message: error.message))
+          diagnostics.append(Diagnostic(file: file, line: place.line, column: place.column, message: error.message, skipped: true))
           // Resume at the next entry: an "@" that starts a line.
           position = error.resume ?? max(position, error.index)
           while position < scalars.count {

@@ -21,7 +21,7 @@ public struct CSLJSONParser {
     } catch {
       let (line, column) = JSONErrors.location(of: error, in: data)
       return Result(listings: [], diagnostics: [
-        Diagnostic(file: file, line: line, column: column, message: "expected CSL-JSON, an array of items: \(JSONErrors.reason(error))")
+        Diagnostic(file: file, line: line, column: column, message: "expected CSL-JSON, an array of items: \(JSONErrors.reason(error))", skipped: true)
       ])
     }
     // pandoc writes an array; some tools write {"items": [...]} or one item.
@@ -33,7 +33,7 @@ public struct CSLJSONParser {
     } else if let single = object as? [String: Any] {
       items = [single]
     } else {
-      return Result(listings: [], diagnostics: [Diagnostic(file: file, line: 1, column: 1, message: "expected CSL-JSON, an array of items")])
+      return Result(listings: [], diagnostics: [Diagnostic(file: file, line: 1, column: 1, message: "expected CSL-JSON, an array of items", skipped: true)])
     }
     var listings: [Listing] = []
     var diagnostics: [Diagnostic] = []
@@ -42,7 +42,7 @@ public struct CSLJSONParser {
       if let progress, index % 256 == 0 { progress(Double(index) / Double(items.count), index) }
       let line = index < starts.count ? starts[index] : 1
       guard let item = value as? [String: Any] else {
-        diagnostics.append(Diagnostic(file: file, line: line, message: "item \(index + 1): expected an object"))
+        diagnostics.append(Diagnostic(file: file, line: line, message: "item \(index + 1): expected an object", skipped: true))
         continue
       }
       var listing = Listing(source: SourceLocation(file: file, line: line))
@@ -77,7 +77,7 @@ public struct CSLJSONParser {
         listing.links.append(PaperLink(label: url, url: url))
       }
       if listing.title == nil && listing.authors.isEmpty && listing.abstract == nil {
-        diagnostics.append(Diagnostic(file: file, line: line, message: "item \(index + 1): expected a title, authors or an abstract"))
+        diagnostics.append(Diagnostic(file: file, line: line, message: "item \(index + 1): expected a title, authors or an abstract", skipped: true))
         continue
       }
       listings.append(listing)

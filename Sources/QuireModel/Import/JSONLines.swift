@@ -27,7 +27,7 @@ public struct JSONLinesParser {
       guard let object = try? JSONSerialization.jsonObject(with: data), let paper = object as? [String: Any] else {
         var column = 1
         do { _ = try JSONSerialization.jsonObject(with: data) } catch { column = JSONErrors.location(of: error, in: data).1 }
-        result.diagnostics.append(Diagnostic(file: file, line: lineNumber, column: column, message: "expected one JSON object per line, as `quire list` writes"))
+        result.diagnostics.append(Diagnostic(file: file, line: lineNumber, column: column, message: "expected one JSON object per line, as `quire list` writes", skipped: true))
         continue
       }
       var listing = Listing(source: SourceLocation(file: file, line: lineNumber))
@@ -54,7 +54,7 @@ public struct JSONLinesParser {
         if parts.count == 3 { listing.updated = PublishedDate(year: parts[0], month: parts[1], day: parts[2]) }
       }
       if listing.title == nil && listing.abstract == nil && listing.authors.isEmpty {
-        result.diagnostics.append(Diagnostic(file: file, line: lineNumber, column: 1, message: "expected a paper with a title, authors or an abstract"))
+        result.diagnostics.append(Diagnostic(file: file, line: lineNumber, column: 1, message: "expected a paper with a title, authors or an abstract", skipped: true))
         continue
       }
       var state = PaperState()
