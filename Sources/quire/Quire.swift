@@ -9,10 +9,12 @@ struct Quire: ParsableCommand {
     commandName: "quire",
     abstract: "A terminal reader for research papers.",
     discussion: """
-      With no command, opens the reader on FILE (a reading list), or on the built-in
-      reading list. Reading status and tags are saved to
-      $XDG_DATA_HOME/quire/state.json (~/.local/share/quire/state.json).
-      Keys: keymaps/default.keymap, overridden by $XDG_CONFIG_HOME/quire/keymap.
+      quire [FILE] [--state PATH] opens the reader on FILE (any format `quire import`
+      reads), or on the built-in reading list plus everything imported. Reading status
+      and tags are saved to $XDG_DATA_HOME/quire/state.json
+      (~/.local/share/quire/state.json); imported papers are kept beside it in
+      library.jsonl. Keys: keymaps/default.keymap, overridden by
+      $XDG_CONFIG_HOME/quire/keymap.
       """,
     subcommands: [Open.self, List.self, Import.self, Export.self, Check.self, Keys.self],
     defaultSubcommand: Open.self
@@ -260,7 +262,7 @@ extension Quire {
 
   struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Check the reading list, the keymap and the state file; print each problem as file:line: message.")
+      abstract: "Check the library (or FILE), the keymap and the state file; print each problem as file:line: message.")
 
     @OptionGroup var options: LibraryOptions
 
