@@ -9,12 +9,9 @@ struct Quire: ParsableCommand {
     commandName: "quire",
     abstract: "A terminal reader for research papers.",
     discussion: """
-      quire [FILE] [--state PATH] opens the reader on FILE (any format `quire import`
-      reads), or on the built-in reading list plus everything imported. Reading status
-      and tags are saved to $XDG_DATA_HOME/quire/state.json
-      (~/.local/share/quire/state.json); imported papers are kept beside it in
-      library.jsonl. Keys: keymaps/default.keymap, overridden by
-      $XDG_CONFIG_HOME/quire/keymap.
+      quire [FILE] [--state PATH] opens the reader on FILE (any format `quire import` reads), or on the built-in reading list plus everything imported.
+
+      Reading status and tags are saved to $XDG_DATA_HOME/quire/state.json (~/.local/share/quire/state.json); imported papers are kept beside it in library.jsonl. Keys: keymaps/default.keymap, overridden by $XDG_CONFIG_HOME/quire/keymap.
       """,
     subcommands: [Open.self, List.self, Import.self, Export.self, Check.self, Keys.self],
     defaultSubcommand: Open.self
@@ -130,11 +127,7 @@ extension Quire {
     static let configuration = CommandConfiguration(
       abstract: "Add papers from BibTeX, RIS, arXiv Atom, CSL-JSON, quire's JSON Lines or reading-list files to your library.",
       discussion: """
-        The format is recognised from the content; --format names it when that fails.
-        Papers already in the library (same DOI, same arXiv id in any version, same
-        title with the same first author and year where known, or same abstract when
-        untitled) are merged, not added twice. The library is kept in $XDG_DATA_HOME/quire/library.jsonl
-        and replaced whole or not at all. `-` reads standard input.
+        The format is recognised from the content; --format names it when that fails. Papers already in the library (same DOI, same arXiv id in any version, same title with the same first author and year where known, or same abstract when untitled) are merged, not added twice. The library is kept in $XDG_DATA_HOME/quire/library.jsonl and replaced whole or not at all. `-` reads standard input.
         """)
 
     @Argument(help: "Files to import; - for standard input.", completion: .file())
