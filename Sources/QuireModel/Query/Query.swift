@@ -1,0 +1,252 @@
+import Foundation
+
+/// A search over the library, parsed from the query language:
+///
+///     tag:gan (author:arora or author:ma) year:>=2016 -is:read "neural net"
+///
+/// Words must all match (in title, authors, abstract, venue or tags) unless joined by
+/// `or`; `-` or `not` negates; parentheses group; `field:value` looks in one field.
+public indirect enum Query: Equatable, Sendable {
+  case everything
+  case text(String, Field?)
+  case year(ClosedRange<Int>)
+  case status(ReadStatus)
+  case not(Query)
+  case and([Query])
+  case or([Query])
+
+  public enum Field: String, CaseIterable, Sendable {
+    case title, author, venue, tag, abstract, note, id, doi, arxiv
+  }
+}
+
+/// Where a query goes wrong: the column (from 1) and what was expected there.
+public struct QueryError: Error, Equatable, Sendable, CustomStringConvertible {
+  public var column: Int
+  public var message: String
+  public var description: String { "column \(column): \(message)" }
+}
+
+extension Query {
+  public static func parse(_ text: String) throws(QueryError) -> Query {
+    var parser = QueryParser(tokens: try QueryLexer.tokens(text), length: text.count)
+    return try parser.parseQuery()
+  }
+}
+
+struct QueryToken: Equatable {
+  enum Kind: Equatable { case word, phrase, open, close, minus }
+  var kind: Kind
+  var text: String
+  var column: Int
+}
+
+enum QueryLexer {
+  static func tokens(_ text: String) throws(QueryError) -> [QueryToken] {
+    var tokens: [QueryToken] = []
+    let characters = Array(text)
+    var index = 0
+    while index < characters.count {
+      let character = characters[index]
+      let column = index + 1
+      if character.isWhitespace {
+        index += 1
+        continue
+      }
+      if character == "(" || character == ")" {
+        tokens.append(QueryToken(kind: character == "(" ? .open : .close, text: String(character), column: column))
+        index += 1
+        continue
+      }
+      if character == "-", index + 1 < characters.count, !characters[index + 1].isWhitespace,
+        tokens.last.map({ $0.column + $0.text.count < column }) ?? true
+      {
+        tokens.append(QueryToken(kind: .minus, text: "-", column: column))
+        index += 1
+        continue
+      }
+      if character == "\"" {
+        guard let end = characters[(index + 1)...].firstIndex(of: "\"") else {
+          throw QueryError(column: column, message: "expected a closing \" for this phrase")
+        }
+        tokens.append(QueryToken(kind: .phrase, text: String(characters[(index + 1)..<end]), column: column))
+        index = end + 1
+        continue
+      }
+      // A word runs to white space or a parenthesis; `field:"a phrase"` keeps its quotes.
+      var word = ""
+      while index < characters.count, !characters[index].isWhitespace, characters[index] != "(", characters[index] != ")" {
+        if characters[index] == "\"", word.hasSuffix(":") {
+          guard let end = characters[(index + 1)...].firstIndex(of: "\"") else {
+            throw QueryError(column: index + 1, message: "expected a closing \" for this phrase")
+          }
+          word += String(characters[(index + 1)..<end])
+          index = end + 1
+          break
+        }
+        word.append(characters[index])
+        index += 1
+      }
+      tokens.append(QueryToken(kind: .word, text: word, column: column))
+    }
+    return tokens
+  }
+}
+
+struct QueryParser {
+  let tokens: [QueryToken]
+  let length: Int
+  var position = 0
+
+  var current: QueryToken? { position < tokens.count ? tokens[position] : nil }
+  var endColumn: Int { length + 1 }
+
+  mutating func parseQuery() throws(QueryError) -> Query {
+    if tokens.isEmpty { return .everything }
+    let query = try parseOr()
+    if let extra = current {
+      throw QueryError(column: extra.column, message: extra.kind == .close ? "unexpected ')': no '(' to close" : "unexpected '\(extra.text)'")
+    }
+    return query
+  }
+
+  mutating func parseOr() throws(QueryError) -> Query {
+    var parts = [try parseAnd()]
+    while let token = current, token.kind == .word, token.text.lowercased() == "or" {
+      position += 1
+      guard current != nil, current?.kind != .close else {
+        throw QueryError(column: current?.column ?? endColumn, message: "expected a term after 'or'")
+      }
+      parts.append(try parseAnd())
+    }
+    return parts.count == 1 ? parts[0] : .or(parts)
+  }
+
+  mutating func parseAnd() throws(QueryError) -> Query {
+    var parts: [Query] = []
+    while let token = current, token.kind != .close, !(token.kind == .word && token.text.lowercased() == "or") {
+      parts.append(try parseUnary())
+    }
+    guard !parts.isEmpty else {
+      throw QueryError(column: current?.column ?? endColumn, message: "expected a search term")
+    }
+    return parts.count == 1 ? parts[0] : .and(parts)
+  }
+
+  mutating func parseUnary() throws(QueryError) -> Query {
+    guard let token = current else { throw QueryError(column: endColumn, message: "expected a search term") }
+    if token.kind == .minus || (token.kind == .word && token.text.lowercased() == "not") {
+      position += 1
+      guard current != nil else { throw QueryError(column: endColumn, message: "expected a term after '\(token.text)'") }
+      return .not(try parseUnary())
+    }
+    return try parsePrimary()
+  }
+
+  mutating func parsePrimary() throws(QueryError) -> Query {
+    guard let token = current else { throw QueryError(column: endColumn, message: "expected a search term") }
+    position += 1
+    switch token.kind {
+    case .open:
+      let inner = try parseOr()
+      guard current?.kind == .close else {
+        throw QueryError(column: current?.column ?? endColumn, message: "expected ')' to close the '(' at column \(token.column)")
+      }
+      position += 1
+      return inner
+    case .close:
+      throw QueryError(column: token.column, message: "unexpected ')'")
+    case .phrase:
+      return .text(token.text, nil)
+    case .minus:
+      throw QueryError(column: token.column, message: "expected a term after '-'")
+    case .word:
+      return try term(token)
+    }
+  }
+
+  func term(_ token: QueryToken) throws(QueryError) -> Query {
+    guard let colon = token.text.firstIndex(of: ":"), colon != token.text.startIndex else {
+      return .text(token.text, nil)
+    }
+    let name = token.text[..<colon].lowercased()
+    let value = String(token.text[token.text.index(after: colon)...])
+    let valueColumn = token.column + name.count + 1
+    guard !value.isEmpty else { throw QueryError(column: valueColumn, message: "expected a value after '\(name):'") }
+    switch name {
+    case "year":
+      return .year(try Self.years(value, column: valueColumn))
+    case "is":
+      switch value.lowercased() {
+      case "read": return .status(.read)
+      case "unread": return .status(.unread)
+      default: throw QueryError(column: valueColumn, message: "expected 'is:read' or 'is:unread'")
+      }
+    default:
+      guard let field = Query.Field(rawValue: name) else {
+        let known = (Query.Field.allCases.map(\.rawValue) + ["year", "is"]).joined(separator: ", ")
+        throw QueryError(column: token.column, message: "unknown field '\(name)'; expected one of: \(known)")
+      }
+      return .text(value, field)
+    }
+  }
+
+  /// `2016`, `>=2015`, `>2015`, `<=2017`, `<2017`, `2014..2017`.
+  static func years(_ value: String, column: Int) throws(QueryError) -> ClosedRange<Int> {
+    func number(_ text: Substring, at offset: Int) throws(QueryError) -> Int {
+      guard let year = Int(text), (0...9999).contains(year) else {
+        throw QueryError(column: column + offset, message: "expected a year such as 2016, >=2015 or 2014..2017")
+      }
+      return year
+    }
+    if let range = value.range(of: "..") {
+      let low = try number(value[..<range.lowerBound], at: 0)
+      let high = try number(value[range.upperBound...], at: value.distance(from: value.startIndex, to: range.upperBound))
+      guard low <= high else { throw QueryError(column: column, message: "expected the earlier year first, as in 2014..2017") }
+      return low...high
+    }
+    for (prefix, make) in [(">=", { (y: Int) in y...9999 }), ("<=", { (y: Int) in 0...y }), (">", { (y: Int) in (y + 1)...9999 }), ("<", { (y: Int) in 0...max(0, y - 1) })] {
+      if value.hasPrefix(prefix) {
+        return make(try number(value.dropFirst(prefix.count), at: prefix.count))
+      }
+    }
+    let year = try number(Substring(value), at: 0)
+    return year...year
+  }
+}
+
+extension Query {
+  /// Whether a paper matches. Text matches ignore case and accents ("Erdos" finds
+  /// "Erdős") and look for the words inside the field.
+  public func matches(_ paper: Paper, _ state: PaperState) -> Bool {
+    switch self {
+    case .everything: return true
+    case .status(let status): return state.status == status
+    case .year(let range): return paper.year.map(range.contains) ?? false
+    case .not(let inner): return !inner.matches(paper, state)
+    case .and(let parts): return parts.allSatisfy { $0.matches(paper, state) }
+    case .or(let parts): return parts.contains { $0.matches(paper, state) }
+    case .text(let text, let field):
+      let needle = TextNormalizer.key(text)
+      if needle.isEmpty { return true }
+      func has(_ haystack: String?) -> Bool {
+        guard let haystack else { return false }
+        return TextNormalizer.key(haystack).contains(needle)
+      }
+      switch field {
+      case .title: return has(paper.displayTitle)
+      case .author: return paper.authors.contains(where: has)
+      case .venue: return has(paper.venue)
+      case .tag: return state.tags.contains { TextNormalizer.key($0) == needle }
+      case .abstract: return has(paper.abstract)
+      case .note: return false  // notes arrive with issue 8
+      case .id: return paper.id.rawValue.hasPrefix(text.lowercased())
+      case .doi: return has(paper.doi)
+      case .arxiv: return has(paper.arxiv)
+      case nil:
+        return has(paper.displayTitle) || paper.authors.contains(where: has) || has(paper.venue) || has(paper.abstract)
+          || state.tags.contains(where: has)
+      }
+    }
+  }
+}
