@@ -113,12 +113,6 @@ public struct Library: Sendable {
 
   public subscript(id: PaperID) -> Paper? { indexByID[id].map { papers[$0] } }
 
-  /// Loads a file in the reading-list format.
-  public static func load(readingListAt path: String) throws -> Library {
-    let text = try FileText.read(path)
-    return parse(readingList: text, file: path, name: (path as NSString).lastPathComponent)
-  }
-
   public static func parse(readingList text: String, file: String, name: String) -> Library {
     let result = ReadingListParser(file: file).parse(text)
     return Library(name: name, listings: result.listings, diagnostics: result.diagnostics)
@@ -130,7 +124,12 @@ public enum BuiltinLibrary {
   public static let displayName = "reading list (built-in)"
 
   public static func load() -> Library {
-    Library.parse(readingList: readingListText, file: "<built-in reading list>", name: displayName)
+    Library(name: displayName, listings: listings)
+  }
+
+  /// The built-in list's listings, to be joined with imported ones.
+  public static var listings: [Listing] {
+    ReadingListParser(file: "<built-in reading list>").parse(readingListText).listings
   }
 }
 

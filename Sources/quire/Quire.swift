@@ -39,10 +39,11 @@ struct LibraryOptions: ParsableArguments {
         throw QuireFailure(message: error.description)
       }
       if imported.isEmpty { return BuiltinLibrary.load() }
-      let builtin = ReadingListParser(file: "<built-in reading list>").parse(BuiltinLibrary.readingListText).listings
-      var library = Library(name: "", listings: builtin + imported)
+      let builtin = Library(name: BuiltinLibrary.displayName, listings: BuiltinLibrary.listings)
+      var library = builtin
+      for listing in imported { library.add(listing) }
       // Papers, not listings: an imported paper may carry several listings.
-      library.name = "built-in list + \(library.count - BuiltinLibrary.load().count) imported"
+      library.name = "built-in list + \(library.count - builtin.count) imported"
       return library
     }
     let data: Data
@@ -160,9 +161,8 @@ extension Quire {
       let store = LibraryStore(path: LibraryStore.defaultPath(environment: environment))
       let existing: [Listing]
       do { existing = try store.load() } catch { throw QuireFailure(message: error.description) }
-      let builtin = ReadingListParser(file: "<built-in reading list>").parse(BuiltinLibrary.readingListText).listings
       // Everything already known, to tell new papers from ones merged into known papers.
-      var known = Library(name: "known", listings: builtin + existing)
+      var known = Library(name: "known", listings: BuiltinLibrary.listings + existing)
       var added: [Listing] = []
       var carried: [(Listing, PaperState)] = []  // reading state that came with the papers
       var failed = false
@@ -255,7 +255,7 @@ extension Quire {
 
   struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Check the library (or FILE), the keymap and the state file; print each problem as file:line: message.")
+      abstract: "Check the library (or FILE), the keymap and the state file; print each problem as file:line[:column]: message.")
 
     @OptionGroup var options: LibraryOptions
 

@@ -202,9 +202,9 @@ struct ReadingListParserTests {
 
   @Test("a missing file is an error that names it")
   func missingFile() {
-    #expect(throws: FileText.ReadError.self) { try Library.load(readingListAt: "/nonexistent/list.txt") }
+    #expect(throws: FileText.ReadError.self) { try FileText.read("/nonexistent/list.txt") }
     do {
-      _ = try Library.load(readingListAt: "/nonexistent/list.txt")
+      _ = try FileText.read("/nonexistent/list.txt")
     } catch {
       #expect("\(error)" == "/nonexistent/list.txt: no such file")
     }
