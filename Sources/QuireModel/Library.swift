@@ -142,6 +142,8 @@ extension Paper {
     if venue == nil { venue = other.venue }
     if year == nil { year = other.year }
     if published == nil { published = other.published }
+    // A paper was added when it first arrived, whichever listing says so.
+    if let theirs = other.added, theirs < (added ?? .distantFuture) { added = theirs }
     let (otherDOI, otherArxiv) = Library.identifiers(of: other)
     if doi == nil { doi = otherDOI }
     for category in other.categories where !categories.contains(category) { categories.append(category) }

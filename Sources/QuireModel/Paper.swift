@@ -1,3 +1,5 @@
+import Foundation
+
 /// A stable identifier for a paper: the same paper gets the same id every time it is read,
 /// whatever else is in the library, so saved reading state finds it again.
 public struct PaperID: Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -35,6 +37,36 @@ public struct PublishedDate: Equatable, Sendable {
   public var display: String {
     let name = Self.monthNames[month - 1].prefix(3).capitalized
     return "\(day) \(name) \(year)"
+  }
+
+  /// Midnight UTC of the day, for comparing with times.
+  /// Arithmetic rather than `Calendar`: a large reading list converts one date per paper.
+  public var date: Date {
+    Date(timeIntervalSince1970: Double(PublishedDate.daysSinceEpoch(year: year, month: month, day: day)) * 86_400)
+  }
+
+  /// Days from 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's algorithm).
+  static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+    let y = month <= 2 ? year - 1 : year
+    let era = (y >= 0 ? y : y - 399) / 400
+    let yearOfEra = y - era * 400
+    let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+    let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+    return era * 146_097 + dayOfEra - 719_468
+  }
+
+  /// The day a time falls on, in UTC.
+  public init(_ date: Date) {
+    let days = Int((date.timeIntervalSince1970 / 86_400).rounded(.down))
+    let z = days + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let dayOfEra = z - era * 146_097
+    let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+    let mp = (5 * dayOfYear + 2) / 153
+    let day = dayOfYear - (153 * mp + 2) / 5 + 1
+    let month = mp < 10 ? mp + 3 : mp - 9
+    self.init(year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)
   }
 
   /// "2017-11-01"
@@ -92,6 +124,9 @@ public struct Listing: Equatable, Sendable {
   /// The arXiv version listed ("v5") and when that version appeared.
   public var arxivVersion: Int?
   public var updated: PublishedDate?
+  /// When the paper entered the user's library: the import for imported papers, the
+  /// "Published" day for a reading list's (the day it was put on the list).
+  public var added: Date?
   /// Fields quire does not use but keeps, as written, so an export gives them back:
   /// a BibTeX entry's type and key ("bibtex:type", "bibtex:key") and its other fields.
   public var extra: [String: String] = [:]
@@ -128,6 +163,7 @@ public struct Paper: Equatable, Sendable {
   public var categories: [String]
   public var arxivVersion: Int?
   public var updated: PublishedDate?
+  public var added: Date?
   public var extra: [String: String]
   public var source: SourceLocation
   /// Other listings of the same paper whose details differ from the fields above.
@@ -147,6 +183,7 @@ public struct Paper: Equatable, Sendable {
     self.categories = listing.categories
     self.arxivVersion = listing.arxivVersion
     self.updated = listing.updated
+    self.added = listing.added
     self.extra = listing.extra
     self.source = listing.source
     self.alternates = []
@@ -284,5 +321,34 @@ public enum Identifier {
       halves.count == 2 && halves[1].count == 7 && halves[1].allSatisfy(\.isNumber)
       && halves[0].allSatisfy { $0.isLetter || $0 == "-" || $0 == "." }
     return (modern || old) && !text.isEmpty ? text : nil
+  }
+}
+
+/// Moments written as ISO 8601 in UTC, to the second: "2026-11-29T13:20:05Z".
+public enum Timestamp {
+  public static func iso(_ date: Date) -> String {
+    let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+    let day = PublishedDate(date)
+    let inDay = seconds - PublishedDate.daysSinceEpoch(year: day.year, month: day.month, day: day.day) * 86_400
+    func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+    return "\(day.iso)T\(pad(inDay / 3600)):\(pad(inDay / 60 % 60)):\(pad(inDay % 60))Z"
+  }
+
+  /// "2026-11-29T13:20:05Z", or a bare day "2026-11-29" (midnight UTC).
+  public static func parse(_ text: String) -> Date? {
+    let parts = text.split(separator: "T", maxSplits: 1)
+    guard let dayPart = parts.first else { return nil }
+    let ymd = dayPart.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+    guard ymd.count == 3, let year = ymd[0], let month = ymd[1], let day = ymd[2], (1...12).contains(month),
+      (1...31).contains(day)
+    else { return nil }
+    var seconds = Double(PublishedDate.daysSinceEpoch(year: year, month: month, day: day)) * 86_400
+    if parts.count == 2 {
+      let clock = parts[1].hasSuffix("Z") ? parts[1].dropLast() : parts[1]
+      let hms = clock.split(separator: ":").map { Int($0) }
+      guard hms.count == 3, let h = hms[0], let m = hms[1], let s = hms[2], h < 24, m < 60, s < 61 else { return nil }
+      seconds += Double(h * 3600 + m * 60 + s)
+    }
+    return Date(timeIntervalSince1970: seconds)
   }
 }

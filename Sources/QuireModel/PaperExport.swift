@@ -1,3 +1,5 @@
+import Foundation
+
 /// A paper and its reading state as one line of JSON, for `quire list` and for scripts.
 public enum PaperExport {
   /// With `state` nil the line carries no status or tags: how the library store keeps
@@ -12,6 +14,7 @@ public enum PaperExport {
     fields.append("\"year\":\(paper.year.map(String.init) ?? "null")")
     fields.append("\"venue\":\(paper.venue.map(s) ?? "null")")
     fields.append("\"published\":\(paper.published.map { s($0.iso) } ?? "null")")
+    if let added = paper.added { fields.append("\"added\":\(s(Timestamp.iso(added)))") }
     let links = paper.links.map { link in
       "{\"label\":\(s(link.label)),\"url\":\(link.url.map(s) ?? "null")}"
     }
@@ -19,6 +22,7 @@ public enum PaperExport {
     if let state {
       fields.append("\"status\":\(s(state.status.rawValue))")
       fields.append("\"tags\":[\(state.tags.map(s).joined(separator: ","))]")
+      if let note = state.note { fields.append("\"note\":\(s(note))") }
     }
     fields.append("\"doi\":\(paper.doi.map(s) ?? "null")")
     fields.append("\"arxiv\":\(paper.arxiv.map(s) ?? "null")")

@@ -76,6 +76,7 @@ public struct ReadingListParser {
           var listing = Listing(source: SourceLocation(file: file, line: lineNumber))
           if let date = Self.parseDate(value) {
             listing.published = date
+            listing.added = date.date
           } else {
             problem(
               lineNumber, "expected a date such as '01 November 2017' after 'Published:', found '\(value.prefix(40))'",

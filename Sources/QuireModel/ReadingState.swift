@@ -11,10 +11,13 @@ public struct PaperState: Equatable, Sendable {
   public var status: ReadStatus
   /// In the order they were added; never duplicated.
   public var tags: [String]
+  /// The reader's own note on the paper; nil when there is none (never empty).
+  public var note: String?
 
-  public init(status: ReadStatus = .unread, tags: [String] = []) {
+  public init(status: ReadStatus = .unread, tags: [String] = [], note: String? = nil) {
     self.status = status
     self.tags = tags
+    self.note = note
   }
 
   public static let untouched = PaperState()

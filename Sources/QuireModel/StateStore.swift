@@ -111,6 +111,12 @@ public struct StateStore: Sendable {
           state.tags.append(tag)
         }
       }
+      if let note = entry["note"] {
+        guard let text = note as? String else {
+          throw LoadError(path: path, reason: "paper \"\(id)\": expected \"note\" to be a string")
+        }
+        if !text.isEmpty { state.note = text }
+      }
       papers[PaperID(id)] = state
     }
     return ReadingState(papers: papers)
@@ -144,7 +150,7 @@ public struct StateStore: Sendable {
     return out
   }
 
-  /// `    "id": {"status": "read", "tags": ["a", "b"]}`
+  /// `    "id": {"status": "read", "tags": ["a", "b"], "note": "…"}`, the note only when there is one.
   static func encodeLine(id: PaperID, entry: PaperState) -> [UInt8] {
     var line = Array("    ".utf8)
     line.reserveCapacity(64)
@@ -154,7 +160,12 @@ public struct StateStore: Sendable {
       if n > 0 { line.append(contentsOf: [0x2C, 0x20]) }
       appendJSONString(tag, to: &line)
     }
-    line.append(contentsOf: [0x5D, 0x7D])  // "]}"
+    line.append(0x5D)  // "]"
+    if let note = entry.note {
+      line.append(contentsOf: Array(", \"note\": ".utf8))
+      appendJSONString(note, to: &line)
+    }
+    line.append(0x7D)  // "}"
     return line
   }
 

@@ -89,3 +89,96 @@ public enum TextNormalizer {
     }
   }
 }
+
+extension TextNormalizer {
+  /// The same folding as `key`, also saying where each folded byte came from: the range of
+  /// unicode scalars (offsets in `text.unicodeScalars`) it stands for, so that a match in
+  /// folded text can be marked in the original. Accents that were dropped belong to the
+  /// letter before them. Slow; for the few lines on screen.
+  public static func keyWithOrigins(_ text: String) -> (key: [UInt8], origins: [Range<Int>]) {
+    var out: [UInt8] = []
+    var origins: [Range<Int>] = []
+    var pendingSpace = false
+    var spaceOrigin = 0
+    func emit(_ bytes: some Sequence<UInt8>, from start: Int, to end: Int) {
+      if pendingSpace && !out.isEmpty {
+        out.append(0x20)
+        origins.append(spaceOrigin..<start)
+      }
+      pendingSpace = false
+      for byte in bytes {
+        out.append(byte)
+        origins.append(start..<end)
+      }
+    }
+    func skip(_ offset: Int) {
+      if !pendingSpace { spaceOrigin = offset }
+      pendingSpace = true
+    }
+    var offset = 0
+    for scalar in text.unicodeScalars {
+      defer { offset += 1 }
+      let value = scalar.value
+      if value < 0x80 {
+        switch value {
+        case 0x30...0x39, 0x61...0x7A: emit(CollectionOfOne(UInt8(value)), from: offset, to: offset + 1)
+        case 0x41...0x5A: emit(CollectionOfOne(UInt8(value + 0x20)), from: offset, to: offset + 1)
+        default: skip(offset)
+        }
+        continue
+      }
+      switch scalar.properties.generalCategory {
+      case .nonspacingMark, .spacingMark, .enclosingMark:
+        // Stretch the letter before over its accent.
+        if !pendingSpace, let last = origins.last, last.upperBound == offset {
+          var index = origins.count - 1
+          while index >= 0, origins[index] == last {
+            origins[index] = last.lowerBound..<(offset + 1)
+            index -= 1
+          }
+        }
+        continue
+      default: break
+      }
+      let folded = String(scalar).folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+      var kept = false
+      for piece in folded.unicodeScalars where piece.properties.isAlphabetic || piece.properties.numericType != nil {
+        emit(String(piece).utf8, from: offset, to: offset + 1)
+        kept = true
+      }
+      if !kept { skip(offset) }
+    }
+    return (out, origins)
+  }
+
+  /// Where the folded needles occur in `text`, as ranges of unicode scalar offsets,
+  /// sorted and merged.
+  public static func matchRanges(of needles: [String], in text: String) -> [Range<Int>] {
+    guard !needles.isEmpty, !text.isEmpty else { return [] }
+    let (key, origins) = keyWithOrigins(text)
+    var ranges: [Range<Int>] = []
+    for needle in needles {
+      let bytes = Array(needle.utf8)
+      guard !bytes.isEmpty, bytes.count <= key.count else { continue }
+      var start = 0
+      while start + bytes.count <= key.count {
+        if key[start] == bytes[0] && key[start..<(start + bytes.count)].elementsEqual(bytes) {
+          ranges.append(origins[start].lowerBound..<origins[start + bytes.count - 1].upperBound)
+          start += bytes.count
+        } else {
+          start += 1
+        }
+      }
+    }
+    ranges.sort { $0.lowerBound < $1.lowerBound }
+    var merged: [Range<Int>] = []
+    for range in ranges {
+      if let last = merged.last, range.lowerBound <= last.upperBound {
+        merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+      } else {
+        merged.append(range)
+      }
+    }
+    return merged
+  }
+}

@@ -73,4 +73,58 @@ struct QueryTests {
     #expect(try count("ℓ1") == 1)
     #expect(try count("Giryès") == 2)  // accents ignored both ways
   }
+
+  @Test("added: takes ages and days, resolved against the time of parsing")
+  func added() throws {
+    let now = Timestamp.parse("2026-11-29T12:00:00Z")!
+    var listing = Listing(title: "Fresh", source: SourceLocation(file: "t", line: 1))
+    func matches(_ text: String, addedAt iso: String?) throws -> Bool {
+      listing.added = iso.flatMap(Timestamp.parse)
+      return try Query.parse(text, now: now).matches(Paper(listing: listing), PaperState())
+    }
+    #expect(try matches("added:<7d", addedAt: "2026-11-25T08:00:00Z"))
+    #expect(try !matches("added:<7d", addedAt: "2026-11-20T08:00:00Z"))
+    #expect(try matches("added:>7d", addedAt: "2026-11-20T08:00:00Z"))
+    #expect(try matches("added:7d", addedAt: "2026-11-29T11:00:00Z"))
+    #expect(try matches("added:<2w added:>1w", addedAt: "2026-11-20T08:00:00Z"))
+    #expect(try matches("added:<36h", addedAt: "2026-11-28T08:00:00Z"))
+    #expect(try matches("added:2026-11-20", addedAt: "2026-11-20T23:59:59Z"))
+    #expect(try !matches("added:2026-11-20", addedAt: "2026-11-21T00:00:00Z"))
+    #expect(try matches("added:>=2026-11-20", addedAt: "2026-11-20T00:00:00Z"))
+    #expect(try !matches("added:>2026-11-20", addedAt: "2026-11-20T23:00:00Z"))
+    #expect(try matches("added:<2026-11-20", addedAt: "2026-11-19T23:00:00Z"))
+    #expect(try matches("added:2026-11-01..2026-11-20", addedAt: "2026-11-20T10:00:00Z"))
+    #expect(try matches("added:30d..7d", addedAt: "2026-11-10T10:00:00Z"))
+    #expect(try !matches("added:30d..7d", addedAt: "2026-11-25T10:00:00Z"))
+    #expect(try !matches("added:<7d", addedAt: nil))  // a paper with no date added is never recent
+    #expect(try matches("-added:<7d", addedAt: nil))
+    for bad in ["added:soon", "added:7x", "added:2026-13-01", "added:2026-11-20..2026-11-01", "added:7d..2026-11-01"] {
+      #expect(throws: QueryError.self, "\(bad)") { try Query.parse(bad, now: now) }
+    }
+  }
+
+  @Test("notes are searched like any text, and by note:")
+  func notes() throws {
+    let paper = BuiltinLibrary.load()[0]
+    let state = PaperState(status: .read, tags: [], note: "Compare with Cybenko's théorème")
+    #expect(try Query.parse("cybenko").matches(paper, state))
+    #expect(try Query.parse("note:theoreme").matches(paper, state))
+    #expect(try !Query.parse("note:cybenko").matches(paper, PaperState()))
+  }
+
+  @Test("a longer word, or one more term, narrows a query; other edits do not",
+    arguments: [
+      ("neural", "neura", true), ("neural net", "neural", true), ("neural net", "neural ne", true),
+      ("neura", "neural", false), ("title:gan", "gan", false), ("tag:gan", "tag:ga", false),
+      ("-gan", "-ga", false), ("gan or x", "gan", false), ("id:ab12", "id:ab", true), ("year:2016", "year:2016", true),
+      ("Erdős", "erdo", true),
+    ])
+  func narrowing(longer: String, shorter: String, narrows: Bool) throws {
+    #expect(try Query.parse(longer).narrows(Query.parse(shorter)) == narrows)
+  }
+
+  @Test("highlight terms are the positive text terms, folded")
+  func highlightTerms() throws {
+    #expect(try Query.parse("Erdős \"Neural-Net\" -gan tag:x title:Deep (a or not b) year:2016").highlightTerms == ["erdos", "neural net", "deep", "a"])
+  }
 }

@@ -22,3 +22,33 @@ struct TextNormalizerTests {
     #expect(TextNormalizer.key(input) == expected)
   }
 }
+
+@Suite("Marking matches in original text")
+struct MatchRangeTests {
+  @Test("folding with origins gives the same key as key()", arguments: [
+    "Erdős", "Ünïcödé naïve", "e\u{301}te\u{301}", "ℓ1-norm, “quoted”", "深層 学習", "Straße", "  spaced   out  ", "ﬁne", "",
+  ])
+  func sameKey(text: String) {
+    #expect(String(decoding: TextNormalizer.keyWithOrigins(text).key, as: UTF8.self) == TextNormalizer.key(text))
+  }
+
+  @Test("matches are found in the original text, accents and punctuation included")
+  func ranges() {
+    func marked(_ needles: [String], _ text: String) -> [String] {
+      let scalars = Array(text.unicodeScalars)
+      return TextNormalizer.matchRanges(of: needles, in: text).map { range in
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars[range])
+        return String(view)
+      }
+    }
+    #expect(marked(["erdos"], "Paul Erdős and ERDOS") == ["Erdős", "ERDOS"])
+    #expect(marked(["resume"], "un re\u{301}sume\u{301}.") == ["re\u{301}sume\u{301}"])
+    #expect(marked(["neural net"], "Neural-Net models") == ["Neural-Net"])
+    #expect(marked(["net", "neural"], "neural networks") == ["neural", "net"])
+    #expect(marked(["ral", "neur"], "neural") == ["neural"])  // overlapping or touching matches merge
+    #expect(marked(["深層"], "深層学習") == ["深層"])
+    #expect(marked(["x"], "") == [])
+    #expect(marked([], "text") == [])
+  }
+}

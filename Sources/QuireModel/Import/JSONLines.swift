@@ -39,6 +39,7 @@ public struct JSONLinesParser {
         let parts = iso.split(separator: "-").compactMap { Int($0) }
         if parts.count == 3 { listing.published = PublishedDate(year: parts[0], month: parts[1], day: parts[2]) }
       }
+      listing.added = (paper["added"] as? String).flatMap(Timestamp.parse)
       for link in (paper["links"] as? [[String: Any]]) ?? [] {
         guard let label = link["label"] as? String else { continue }
         listing.links.append(PaperLink(label: label, url: link["url"] as? String))
@@ -59,6 +60,7 @@ public struct JSONLinesParser {
       }
       var state = PaperState()
       if let status = (paper["status"] as? String).flatMap(ReadStatus.init(rawValue:)) { state.status = status }
+      if let note = paper["note"] as? String, !note.isEmpty { state.note = note }
       for tag in ((paper["tags"] as? [String]) ?? []).map(ReadingState.normalizeTag) where !tag.isEmpty && !state.tags.contains(tag) {
         state.tags.append(tag)
       }

@@ -5,11 +5,15 @@ import Foundation
 ///     tag:gan (author:arora or author:ma) year:>=2016 -is:read "neural net"
 ///
 /// Words must all match (in title, authors, abstract, venue or tags) unless joined by
-/// `or`; `-` or `not` negates; parentheses group; `field:value` looks in one field.
+/// `or`; `-` or `not` negates; parentheses group; `field:value` looks in one field;
+/// `year:`, `added:` and `is:` test the year, the date added and the status.
 public indirect enum Query: Equatable, Sendable {
   case everything
   case text(String, Field?)
   case year(ClosedRange<Int>)
+  /// Added between two moments, in seconds since 1970 (`added:<7d` is resolved against the
+  /// time the query was parsed).
+  case added(ClosedRange<Double>)
   case status(ReadStatus)
   case not(Query)
   case and([Query])
@@ -28,8 +32,9 @@ public struct QueryError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 extension Query {
-  public static func parse(_ text: String) throws(QueryError) -> Query {
-    var parser = QueryParser(tokens: try QueryLexer.tokens(text), length: text.count)
+  /// `now` is the moment relative dates (`added:<7d`) count back from.
+  public static func parse(_ text: String, now: Date = Date()) throws(QueryError) -> Query {
+    var parser = QueryParser(tokens: try QueryLexer.tokens(text), length: text.count, now: now)
     return try parser.parseQuery()
   }
 }
@@ -96,6 +101,7 @@ enum QueryLexer {
 struct QueryParser {
   let tokens: [QueryToken]
   let length: Int
+  let now: Date
   var position = 0
 
   var current: QueryToken? { position < tokens.count ? tokens[position] : nil }
@@ -176,6 +182,8 @@ struct QueryParser {
     switch name {
     case "year":
       return .year(try Self.years(value, column: valueColumn))
+    case "added":
+      return .added(try Self.added(value, column: valueColumn, now: now.timeIntervalSince1970))
     case "is":
       switch value.lowercased() {
       case "read": return .status(.read)
@@ -184,7 +192,7 @@ struct QueryParser {
       }
     default:
       guard let field = Query.Field(rawValue: name) else {
-        let known = (Query.Field.allCases.map(\.rawValue) + ["year", "is"]).joined(separator: ", ")
+        let known = (Query.Field.allCases.map(\.rawValue) + ["year", "added", "is"]).joined(separator: ", ")
         throw QueryError(column: token.column, message: "unknown field '\(name)'; expected one of: \(known)")
       }
       return .text(value, field)
@@ -215,6 +223,65 @@ struct QueryParser {
   }
 }
 
+extension QueryParser {
+  /// `added:<7d` (within the last 7 days), `added:>2w` (longer ago), `added:2026-11-01`
+  /// (that day, UTC), `added:>=2026-11-01`, `added:2026-11-01..2026-11-29`. Units: h, d,
+  /// w, m (30 days), y (365 days).
+  static func added(_ value: String, column: Int, now: Double) throws(QueryError) -> ClosedRange<Double> {
+    let expected = "expected an age such as <7d or >2w, or a date such as 2026-11-01 or 2026-11-01..2026-11-29"
+    let endOfTime = Double(PublishedDate.daysSinceEpoch(year: 10_000, month: 1, day: 1)) * 86_400
+    /// The first and last second of a day, or the moment an age points at.
+    func moment(_ text: Substring, at offset: Int) throws(QueryError) -> (start: Double, end: Double, isAge: Bool) {
+      if let unit = text.last, let count = Int(text.dropLast()), count >= 0, count < 100_000 {
+        let seconds: Double? =
+          switch unit {
+          case "h": 3600
+          case "d": 86_400
+          case "w": 7 * 86_400
+          case "m": 30 * 86_400
+          case "y": 365 * 86_400
+          default: nil
+          }
+        if let seconds {
+          let point = now - Double(count) * seconds
+          return (point, point, true)
+        }
+      }
+      guard text.count == 10, let day = Timestamp.parse(String(text)) else {
+        throw QueryError(column: column + offset, message: expected)
+      }
+      let start = day.timeIntervalSince1970
+      return (start, start + 86_399.999, false)
+    }
+    if let range = value.range(of: "..") {
+      let low = try moment(value[..<range.lowerBound], at: 0)
+      let high = try moment(value[range.upperBound...], at: value.distance(from: value.startIndex, to: range.upperBound))
+      // Ages count backwards: 30d..7d is from 30 days ago to 7 days ago.
+      let lower = min(low.start, high.start)
+      let upper = max(low.end, high.end)
+      guard low.isAge == high.isAge, low.isAge || low.start <= high.start else {
+        throw QueryError(column: column, message: "expected the earlier date first, as in 2026-11-01..2026-11-29")
+      }
+      return lower...upper
+    }
+    for op in [">=", "<=", ">", "<"] where value.hasPrefix(op) {
+      let point = try moment(value.dropFirst(op.count), at: op.count)
+      if point.isAge {
+        // An age: "<7d" is newer than 7 days ago, ">7d" older.
+        return op.hasPrefix("<") ? point.start...endOfTime : -endOfTime...point.start
+      }
+      switch op {
+      case ">=": return point.start...endOfTime
+      case ">": return (point.end + 0.001)...endOfTime
+      case "<=": return -endOfTime...point.end
+      default: return -endOfTime...(point.start - 0.001)
+      }
+    }
+    let point = try moment(Substring(value), at: 0)
+    return point.isAge ? point.start...endOfTime : point.start...point.end
+  }
+}
+
 extension Query {
   /// Whether a paper matches. Text matches ignore case and accents ("Erdos" finds
   /// "Erdős") and look for the words inside the field.
@@ -223,6 +290,7 @@ extension Query {
     case .everything: return true
     case .status(let status): return state.status == status
     case .year(let range): return paper.year.map(range.contains) ?? false
+    case .added(let range): return paper.added.map { range.contains($0.timeIntervalSince1970) } ?? false
     case .not(let inner): return !inner.matches(paper, state)
     case .and(let parts): return parts.allSatisfy { $0.matches(paper, state) }
     case .or(let parts): return parts.contains { $0.matches(paper, state) }
@@ -234,19 +302,67 @@ extension Query {
         return TextNormalizer.key(haystack).contains(needle)
       }
       switch field {
-      case .title: return has(paper.displayTitle)
+      case .title: return has(paper.title)
       case .author: return paper.authors.contains(where: has)
       case .venue: return has(paper.venue)
       case .tag: return state.tags.contains { TextNormalizer.key($0) == needle }
       case .abstract: return has(paper.abstract)
-      case .note: return false  // notes arrive with issue 8
+      case .note: return has(state.note)
       case .id: return paper.id.rawValue.hasPrefix(text.lowercased())
       case .doi: return has(paper.doi)
       case .arxiv: return has(paper.arxiv)
       case nil:
-        return has(paper.displayTitle) || paper.authors.contains(where: has) || has(paper.venue) || has(paper.abstract)
-          || state.tags.contains(where: has)
+        return has(paper.title) || paper.authors.contains(where: has) || has(paper.venue) || has(paper.abstract)
+          || state.tags.contains(where: has) || has(state.note)
       }
     }
+  }
+}
+
+extension Query {
+  /// True when every paper this query matches is also matched by `previous`, seen from
+  /// the shape of the two queries: the same terms in the same order, each the same or
+  /// more demanding (a longer word), possibly with more terms after them. This is what
+  /// typing one more character into a search does, so the next search only has to look
+  /// at the papers the last one found. False when unsure.
+  public func narrows(_ previous: Query) -> Bool {
+    if self == previous { return true }
+    switch (self, previous) {
+    case (.and(let mine), .and(let theirs)):
+      guard mine.count >= theirs.count else { return false }
+      return zip(mine, theirs).allSatisfy { $0.narrows($1) }
+    case (.and(let mine), _):
+      return mine.first?.narrows(previous) ?? false
+    case (.text(let mine, let field), .text(let theirs, let theirField)):
+      guard field == theirField else { return false }
+      switch field {
+      case .tag: return false  // tags match whole: "ga" and "gan" find different papers
+      case .id: return mine.lowercased().hasPrefix(theirs.lowercased())
+      default:
+        let longer = TextNormalizer.key(mine)
+        let shorter = TextNormalizer.key(theirs)
+        return shorter.isEmpty || longer.contains(shorter)
+      }
+    default:
+      return false
+    }
+  }
+
+  /// The folded words and phrases worth marking where they appear: text the query looks
+  /// for, outside any negation.
+  public var highlightTerms: [String] {
+    var terms: [String] = []
+    func collect(_ query: Query) {
+      switch query {
+      case .text(let text, let field):
+        guard field == nil || [.title, .author, .venue, .abstract, .note].contains(field!) else { return }
+        let key = TextNormalizer.key(text)
+        if !key.isEmpty && !terms.contains(key) { terms.append(key) }
+      case .and(let parts), .or(let parts): parts.forEach(collect)
+      default: return
+      }
+    }
+    collect(self)
+    return terms
   }
 }

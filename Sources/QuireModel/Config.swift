@@ -1,0 +1,142 @@
+import Foundation
+
+/// A named query, shown in the view list with its counts, as newsboat's query feeds.
+public struct SavedView: Equatable, Sendable {
+  public var name: String
+  public var query: String
+  /// Where it was defined, for messages.
+  public var line: Int
+
+  public init(name: String, query: String, line: Int = 0) {
+    self.name = name
+    self.query = query
+    self.line = line
+  }
+}
+
+/// The user's settings, read from `$XDG_CONFIG_HOME/quire/config`:
+///
+///     # comments run to the end of the line
+///     view "To read" = "is:unread tag:theory"
+///
+/// A line that cannot be understood is reported as `file:line: message`; the other lines
+/// still apply.
+public struct Config: Equatable, Sendable {
+  public var views: [SavedView] = []
+  public var diagnostics: [Diagnostic] = []
+
+  public init(views: [SavedView] = [], diagnostics: [Diagnostic] = []) {
+    self.views = views
+    self.diagnostics = diagnostics
+  }
+
+  /// `$XDG_CONFIG_HOME/quire/config`, falling back to `~/.config/quire/config`.
+  public static func defaultPath(environment: [String: String]) -> String {
+    if let config = environment["XDG_CONFIG_HOME"], config.hasPrefix("/") {
+      return config + "/quire/config"
+    }
+    return (environment["HOME"] ?? NSHomeDirectory()) + "/.config/quire/config"
+  }
+
+  /// The config at `path`: empty when there is no file, with a diagnostic when it exists
+  /// but cannot be read.
+  public static func load(path: String) -> Config {
+    guard FileManager.default.fileExists(atPath: path) else { return Config() }
+    do {
+      return parse(try FileText.read(path), file: path)
+    } catch {
+      return Config(diagnostics: [Diagnostic(file: path, line: 1, message: "cannot be read; no settings applied", skipped: true)])
+    }
+  }
+
+  public static func parse(_ text: String, file: String) -> Config {
+    var config = Config()
+    for (number, line) in ReadingListParser.lines(of: text).enumerated() {
+      do throws(QueryError) {
+        try config.apply(ConfigLine(text: String(line)), line: number + 1)
+      } catch {
+        config.diagnostics.append(Diagnostic(file: file, line: number + 1, column: error.column, message: error.message, skipped: true))
+      }
+    }
+    return config
+  }
+
+  private mutating func apply(_ line: ConfigLine, line number: Int) throws(QueryError) {
+    var line = line
+    guard let command = try line.word() else { return }  // blank or a comment
+    switch command.text {
+    case "view":
+      let usage = "expected view \"NAME\" = \"QUERY\""
+      guard let name = try line.word(), !name.text.isEmpty else {
+        throw QueryError(column: line.column, message: usage)
+      }
+      var query = try line.word()
+      if query?.text == "=" && !(query?.quoted ?? true) { query = try line.word() }
+      guard let query else { throw QueryError(column: line.column, message: usage) }
+      if let extra = try line.word() {
+        throw QueryError(column: extra.column, message: "unexpected '\(extra.text)' after the query; \(usage)")
+      }
+      do {
+        _ = try Query.parse(query.text)
+      } catch {
+        // The query's own column, counted from the start of the line.
+        throw QueryError(column: query.column + (query.quoted ? 1 : 0) + error.column - 1, message: "in the query of view \"\(name.text)\": \(error.message)")
+      }
+      if let earlier = views.firstIndex(where: { $0.name == name.text }) {
+        let first = views[earlier].line
+        views[earlier] = SavedView(name: name.text, query: query.text, line: number)
+        throw QueryError(column: name.column, message: "view \"\(name.text)\" was already defined on line \(first); this definition replaces it")
+      }
+      views.append(SavedView(name: name.text, query: query.text, line: number))
+    default:
+      throw QueryError(column: command.column, message: "unknown setting '\(command.text)'; expected: view")
+    }
+  }
+}
+
+/// Words of a config line: bare words, or "double-quoted" with \" and \\ inside.
+struct ConfigLine {
+  let characters: [Character]
+  var index = 0
+
+  init(text: String) { characters = Array(text) }
+
+  var column: Int { index + 1 }
+
+  struct Word {
+    var text: String
+    var quoted: Bool
+    var column: Int
+  }
+
+  mutating func word() throws(QueryError) -> Word? {
+    while index < characters.count, characters[index].isWhitespace { index += 1 }
+    guard index < characters.count, characters[index] != "#" else { return nil }
+    let start = index
+    if characters[index] == "\"" {
+      index += 1
+      var text = ""
+      while index < characters.count {
+        let character = characters[index]
+        if character == "\"" {
+          index += 1
+          return Word(text: text, quoted: true, column: start + 1)
+        }
+        if character == "\\", index + 1 < characters.count {
+          index += 1
+        }
+        text.append(characters[index])
+        index += 1
+      }
+      throw QueryError(column: start + 1, message: "expected a closing \" for the text opened here")
+    }
+    var text = ""
+    while index < characters.count, !characters[index].isWhitespace {
+      if characters[index] == "=" && !text.isEmpty { break }
+      text.append(characters[index])
+      index += 1
+      if text == "=" { break }
+    }
+    return Word(text: text, quoted: false, column: start + 1)
+  }
+}
