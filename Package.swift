@@ -5,7 +5,8 @@ let package = Package(
   name: "quire",
   platforms: [.macOS(.v13)],
   products: [
-    .executable(name: "quire", targets: ["quire"])
+    .executable(name: "quire", targets: ["quire"]),
+    .executable(name: "quire-bench", targets: ["quire-bench"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,6 +29,14 @@ let package = Package(
       name: "quire",
       dependencies: [
         "QuireModel", "QuireUI", "QuireTerminal",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    // Measurements on generated libraries, run in release builds (README: Benchmarks).
+    .executableTarget(
+      name: "quire-bench",
+      dependencies: [
+        "QuireModel", "QuireUI",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -227,6 +227,10 @@ enum Palette {
     case .input: return pick(bold)
     case .cursor: return pick(reverse)
     case .completion: return pick(dim)
+    // Underlined as well as coloured, so a match reads on a monochrome terminal and on
+    // the selection bar.
+    case .match: return pick(bold | quire_a_underline(), .heading)
+    case .matchSelected: return colors ? pick(bold | quire_a_underline(), .selection) : pick(reverse | bold | quire_a_underline())
     }
   }
 }

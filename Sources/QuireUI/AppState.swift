@@ -1,3 +1,4 @@
+import Foundation
 import QuireModel
 
 /// The panes that can hold focus in normal reading.
@@ -17,24 +18,37 @@ public struct ScreenSize: Equatable, Sendable {
   }
 }
 
-/// What narrows the paper list.
+/// What narrows the paper list, on top of the view: the unread toggle, the filter line's
+/// query and the search kept with Enter. Each query is kept as typed and as parsed.
 public struct Filter: Equatable, Sendable {
   public var unreadOnly = false
-  public var tag: String?
+  public internal(set) var query = ""
+  public internal(set) var search = ""
+  var parsedQuery = Query.everything
+  var parsedSearch = Query.everything
 
-  public init(unreadOnly: Bool = false, tag: String? = nil) {
+  public init(unreadOnly: Bool = false) {
     self.unreadOnly = unreadOnly
-    self.tag = tag
   }
 
-  public var isActive: Bool { unreadOnly || tag != nil }
+  public var isActive: Bool { unreadOnly || !query.isEmpty || !search.isEmpty }
 
-  /// "unread, tag:gan", or "none".
+  /// "unread · tag:gan · /neural", or "none".
   public var summary: String {
     var parts: [String] = []
     if unreadOnly { parts.append("unread") }
-    if let tag { parts.append("tag:\(tag)") }
-    return parts.isEmpty ? "none" : parts.joined(separator: ", ")
+    if !query.isEmpty { parts.append(query) }
+    if !search.isEmpty { parts.append("/" + search) }
+    return parts.isEmpty ? "none" : parts.joined(separator: " · ")
+  }
+
+  /// Everything the filter asks for, as one query.
+  var combined: [Query] {
+    var parts: [Query] = []
+    if parsedQuery != .everything { parts.append(parsedQuery) }
+    if unreadOnly { parts.append(.status(.unread)) }
+    if parsedSearch != .everything { parts.append(parsedSearch) }
+    return parts
   }
 }
 
@@ -58,12 +72,62 @@ public struct TagEditor: Equatable, Sendable {
   public init(paper: PaperID) { self.paper = paper }
 }
 
+/// The list as it was, to go back to.
+struct ListSnapshot: Equatable, Sendable {
+  var filter: Filter
+  var shown: [Int]
+  var selected: Int
+  var listOffset: Int
+  var viewerOffset: Int
+  var lastResult: QueryResult?
+}
+
+/// The search line: narrows the list as it is typed; Enter keeps the result, Esc goes
+/// back to the list as it was.
+public struct SearchPrompt: Equatable, Sendable {
+  public var input = LineInput()
+  /// Where the text typed so far stops being a query; the list shows the last good one.
+  public var error: QueryError?
+  var before: ListSnapshot
+}
+
+/// The filter line: a query applied on Enter.
+public struct FilterPrompt: Equatable, Sendable {
+  public var input: LineInput
+  public var error: QueryError?
+}
+
+/// The list of saved views with their counts.
+public struct ViewList: Equatable, Sendable {
+  public struct Entry: Equatable, Sendable {
+    public var name: String
+    public var query: String
+    public var unread: Int
+    public var total: Int
+    /// Why the view shows nothing, when its query does not parse.
+    public var problem: String?
+  }
+
+  public var entries: [Entry]
+  public var selected: Int
+}
+
 /// What sits above the panes and takes the keys first.
 public enum Overlay: Equatable, Sendable {
   case help(offset: Int)
   case tagEditor(TagEditor)
-  case tagFilter(LineInput)
+  case search(SearchPrompt)
+  case filter(FilterPrompt)
+  case views(ViewList)
   case confirmMarkAllRead(count: Int)
+}
+
+/// The papers a query matched, kept so that typing one more character only looks again at
+/// these; valid while the reading state is the one it was computed on.
+struct QueryResult: Equatable, Sendable {
+  var query: Query
+  var readingVersion: Int
+  var papers: PaperSet
 }
 
 public struct StatusMessage: Equatable, Sendable {
@@ -98,6 +162,29 @@ public struct AppState: Sendable {
   public var keymap: Keymap
   public internal(set) var size: ScreenSize
   public internal(set) var filter = Filter()
+  /// The saved views from the config, and the one shown (nil: every paper).
+  public internal(set) var views: [SavedView]
+  public internal(set) var currentView: Int?
+  var viewQuery = Query.everything
+  /// The paper selected in each view when it was left, by view name ("" for every paper).
+  var viewSelections: [String: PaperID] = [:]
+  public internal(set) var sort: Sorting
+  /// Library indices in sort order, and each index's position in it.
+  var order: [Int] = []
+  var rank: [Int] = []
+  /// Built on the first query; the session may hand one over built in the background.
+  var searchIndex: SearchIndex?
+  /// The reading state arranged for searching, kept up to date by `setState`.
+  var readingIndex: ReadingIndex
+  var lastResult: QueryResult?
+  /// Counts changes to the reading state, so a kept query result knows when it is stale.
+  var readingVersion = 0
+  /// Folded words and phrases of the search and filter, marked where they appear.
+  public internal(set) var highlights: [String] = []
+  /// The line of the viewer the last n/N went to.
+  public internal(set) var matchLine: Int?
+  /// The time `added:<7d` counts back from; fixed in tests.
+  let clock: @Sendable () -> Date
   /// Library indices of the papers shown, in order.
   public internal(set) var shown: [Int] = []
   /// Position in `shown` of the selected paper.
@@ -118,19 +205,26 @@ public struct AppState: Sendable {
   /// Where the state is saved and the user's keymap is read, for the help overlay.
   public let statePath: String
   public let keymapPath: String
+  public let configPath: String
 
   /// `problems` are those found in other files at start (the user's keymap); with the
   /// library's own, the first is shown on the status line.
   public init(
     library: Library, reading: ReadingState, keymap: Keymap, size: ScreenSize, statePath: String = "",
-    keymapPath: String = "", problems: [Diagnostic] = []
+    keymapPath: String = "", configPath: String = "", problems: [Diagnostic] = [], views: [SavedView] = [], sort: Sorting = .listed,
+    clock: @escaping @Sendable () -> Date = { Date() }
   ) {
     self.library = library
+    self.views = views
+    self.sort = sort
+    self.clock = clock
+    self.readingIndex = ReadingIndex(reading: reading, library: library)
     self.reading = reading
     self.keymap = keymap
     self.size = size
     self.statePath = statePath
     self.keymapPath = keymapPath
+    self.configPath = configPath
     var read = 0
     for (id, entry) in reading.papers where library.index(of: id) != nil {
       // Counts and completion speak of the library on screen, not of every list ever opened.
@@ -138,7 +232,8 @@ public struct AppState: Sendable {
       for tag in entry.tags { tagUse[tag, default: 0] += 1 }
     }
     unreadCount = library.count - read
-    shown = Array(0..<library.count)
+    setOrder(library.indices(sortedBy: sort, reading: reading))
+    shown = order
     let all = library.diagnostics + problems
     if let first = all.first {
       let more = all.count - 1
@@ -163,7 +258,7 @@ public struct AppState: Sendable {
   /// The key context keys are looked up in right now.
   var keyContext: KeyContext {
     switch overlay {
-    case .tagEditor, .tagFilter: return .input
+    case .tagEditor, .search, .filter: return .input
     default: return focus.keyContext
     }
   }

@@ -58,8 +58,18 @@ bind r toggle-read
 bind A mark-all-read
 bind t edit-tags
 bind u toggle-unread-only
-bind f filter-tag
+
+# Finding
+bind / search
+bind n next-match
+bind N previous-match
+bind f filter
 bind F clear-filters
+bind s sort
+bind S reverse-sort
+bind v views
+bind ] next-view
+bind [ previous-view
 
 # Everything else
 bind ? help

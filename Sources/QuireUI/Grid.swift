@@ -18,6 +18,9 @@ public enum Role: UInt8, Sendable, CaseIterable {
   case input
   case cursor
   case completion
+  /// Text that a search or filter matched.
+  case match
+  case matchSelected
 }
 
 /// One cell of the screen. A double-width character occupies its cell and the next,
@@ -108,10 +111,43 @@ public struct Grid: Equatable, Sendable {
     }
   }
 
-  /// Changes the role of cells already drawn, as for a selection bar.
+  /// Changes the role of cells already drawn, as for a selection bar. Matches stay
+  /// marked on it.
   public mutating func paint(row: Int, col: Int, cols count: Int, role: Role) {
     guard row >= 0, row < rows else { return }
-    for c in max(0, col)..<min(cols, col + count) { cells[row * cols + c].role = role }
+    for c in max(0, col)..<min(cols, col + count) {
+      let isMatch = cells[row * cols + c].role == .match
+      cells[row * cols + c].role = isMatch && (role == .selection || role == .selectionUnfocused) ? .matchSelected : role
+    }
+  }
+
+  /// Writes text with some stretches marked (ranges of unicode scalar offsets into it, as
+  /// `TextNormalizer.matchRanges` gives them); returns the columns used.
+  @discardableResult
+  public mutating func put(
+    _ text: String, row: Int, col: Int, limit: Int? = nil, role: Role = .normal, marking marks: [Range<Int>],
+    markRole: Role = .match
+  ) -> Int {
+    guard !marks.isEmpty else { return put(text, row: row, col: col, limit: limit, role: role) }
+    let scalars = Array(text.unicodeScalars)
+    var pieces: [(Range<Int>, Role)] = []
+    var cursor = 0
+    for mark in marks {
+      let start = min(max(cursor, mark.lowerBound), scalars.count)
+      let end = min(mark.upperBound, scalars.count)
+      if start > cursor { pieces.append((cursor..<start, role)) }
+      if end > start { pieces.append((start..<end, markRole)) }
+      cursor = max(cursor, end)
+    }
+    if cursor < scalars.count { pieces.append((cursor..<scalars.count, role)) }
+    let total = limit ?? cols
+    var used = 0
+    for (range, pieceRole) in pieces where used < total {
+      var piece = String.UnicodeScalarView()
+      piece.append(contentsOf: scalars[range])
+      used += put(String(piece), row: row, col: col + used, limit: total - used, role: pieceRole)
+    }
+    return used
   }
 
   /// A box-drawing border with a title in its top edge.

@@ -24,6 +24,10 @@ public enum PaperDetail {
     if let published = paper.published {
       facts.append("published \(published.display)".replacingOccurrences(of: " ", with: "\u{00A0}"))
     }
+    // The day it joined the library, when that is not the day it was published.
+    if let added = paper.added, PublishedDate(added) != paper.published {
+      facts.append("added \(PublishedDate(added).display)".replacingOccurrences(of: " ", with: "\u{00A0}"))
+    }
     if !facts.isEmpty { add(facts.joined(separator: " · "), .dim) }
     var identifiers: [String] = []
     if let doi = paper.doi { identifiers.append("doi:\(doi)") }
@@ -39,6 +43,7 @@ public enum PaperDetail {
     }
     let tags = state.tags.isEmpty ? "none" : state.tags.joined(separator: " · ")
     add("status: \(state.status.rawValue) · tags: \(tags)", .tag)
+    if let note = state.note { add("note: " + note, .tag) }
     for other in paper.alternates {
       // Only what differs from the paper as shown above.
       var parts: [String] = []

@@ -7,12 +7,16 @@ public enum Message: Sendable, Equatable {
   case saveFinished(error: String?)
   /// Sent now and then while idle, so a failed save is retried.
   case tick
+  /// Something went wrong outside the update that the user should hear of.
+  case problem(String)
 }
 
 /// Input and output the update asks for; the program carries them out and reports back.
 public enum Effect: Sendable, Equatable {
   /// Write `state.reading` to disk, then send `.saveFinished`.
   case save
+  /// Write how the reader was left (the sort order) to the session file.
+  case saveSession
   /// Repaint the whole terminal, not only what changed.
   case redraw
   case quit
@@ -42,6 +46,9 @@ public enum Reader {
       return []
     case .tick:
       if case .failed = state.saveStatus { return [.save] }
+      return []
+    case .problem(let text):
+      state.message = .error(text)
       return []
     case .key(let key):
       // While the terminal is too small nothing is on screen to act on: only quitting
@@ -74,8 +81,13 @@ public enum Reader {
       let effects = tagEditorKey(key, &editor, &state)
       if case .tagEditor = state.overlay { state.overlay = .tagEditor(editor) }
       return effects
-    case .tagFilter(var input):
-      tagFilterKey(key, &input, &state)
+    case .search(var prompt):
+      return searchKey(key, &prompt, &state)
+    case .filter(var prompt):
+      filterKey(key, &prompt, &state)
+      return []
+    case .views(var list):
+      viewListKey(key, &list, &state)
       return []
     case nil:
       guard let command = state.keymap.command(for: key, in: state.keyContext) else {
@@ -131,17 +143,42 @@ public enum Reader {
       }
       state.overlay = .tagEditor(TagEditor(paper: paper.id))
     case .toggleUnreadOnly:
-      var filter = state.filter
-      filter.unreadOnly.toggle()
-      state.apply(filter)
-    case .filterTag:
-      if state.tagUse.isEmpty {
-        state.message = .info("no paper has a tag yet · t tags the selected paper")
-      } else {
-        state.overlay = .tagFilter(LineInput(text: state.filter.tag ?? ""))
-      }
+      state.filter.unreadOnly.toggle()
+      state.refresh()
+      state.reportEmpty()
+    case .search:
+      state.overlay = .search(SearchPrompt(before: state.snapshot))
+    case .nextMatch, .previousMatch:
+      stepMatch(forward: command == .nextMatch, &state)
+    case .filter:
+      state.overlay = .filter(FilterPrompt(input: LineInput(text: state.filter.query)))
     case .clearFilters:
-      state.apply(Filter())
+      let wasActive = state.filter.isActive
+      state.filter = Filter()
+      state.refresh()
+      state.message = .info(wasActive ? "filter cleared" : "no filter to clear")
+    case .sort, .reverseSort:
+      let next = command == .sort ? state.sort.nextKey : Sorting(state.sort.key, descending: !state.sort.descending)
+      state.setSort(next)
+      state.message = .info("sorted by \(next.label)")
+      return [.saveSession]
+    case .views:
+      guard !state.views.isEmpty else {
+        state.message = .info("no saved views yet: add view \"NAME\" = \"QUERY\" to the config (? shows where)")
+        return []
+      }
+      state.overlay = .views(ViewList(entries: state.viewListEntries(), selected: (state.currentView ?? -1) + 1))
+    case .nextView, .previousView:
+      guard !state.views.isEmpty else {
+        state.message = .info("no saved views yet: add view \"NAME\" = \"QUERY\" to the config (? shows where)")
+        return []
+      }
+      // Every paper, then each view in turn.
+      let count = state.views.count + 1
+      let current = (state.currentView ?? -1) + 1
+      let next = (current + (command == .nextView ? 1 : count - 1)) % count
+      state.switchView(to: next == 0 ? nil : next - 1)
+      if state.message == nil { state.message = .info("view: \(state.viewName)") }
     case .help:
       state.overlay = .help(offset: 0)
     case .redraw:
@@ -201,7 +238,8 @@ public enum Reader {
     if case .help(let wanted) = state.overlay {
       let box = state.layout.helpBox.inner
       let lines = HelpOverlay.lines(
-        for: state.keymap, statePath: state.statePath, keymapPath: state.keymapPath, width: box.cols - 2
+        for: state.keymap, statePath: state.statePath, keymapPath: state.keymapPath, configPath: state.configPath,
+        width: box.cols - 2
       ).count
       state.overlay = .help(offset: max(0, min(wanted, lines - box.rows)))
     }
@@ -284,37 +322,9 @@ public enum Reader {
     return [.save]
   }
 
-  static func tagFilterKey(_ key: Key, _ input: inout LineInput, _ state: inout AppState) {
-    switch state.keymap.command(for: key, in: .input) {
-    case .cancel:
-      state.overlay = nil
-      return
-    case .accept:
-      state.overlay = nil
-      var filter = state.filter
-      let name = ReadingState.normalizeTag(input.text)
-      filter.tag = name.isEmpty ? nil : name
-      state.apply(filter)
-      return
-    case .complete:
-      complete(&input, from: state.tagCompletions(excluding: []), &state)
-    case .deleteBackward:
-      if !input.text.isEmpty { input.text.removeLast() }
-      input.completions = []
-    case .clearInput:
-      input = LineInput()
-    default:
-      if let character = key.typedCharacter {
-        input.text.append(character)
-        input.completions = []
-      }
-    }
-    state.overlay = .tagFilter(input)
-  }
-
   /// Shell-style completion: the first Tab extends to the longest common prefix, or takes
   /// the only candidate; further Tabs cycle through the candidates.
-  static func complete(_ input: inout LineInput, from all: [String], _ state: inout AppState) {
+  static func complete(_ input: inout LineInput, from all: [String], _ state: inout AppState, what: String = "tag") {
     if let index = input.completionIndex, !input.completions.isEmpty {
       let next = (index + 1) % input.completions.count
       input.completionIndex = next
@@ -324,7 +334,7 @@ public enum Reader {
     let typed = input.text.lowercased()
     let candidates = all.filter { $0.lowercased().hasPrefix(typed) }
     guard let first = candidates.first else {
-      state.message = .info(typed.isEmpty ? "no tags yet" : "no tag starts with '\(input.text)'")
+      state.message = .info(typed.isEmpty ? "no \(what)s yet" : "no \(what) starts with '\(input.text)'")
       return
     }
     if candidates.count == 1 {
@@ -341,7 +351,7 @@ public enum Reader {
       input.completionIndex = 0
       input.text = candidates[0]
     }
-    state.message = .info("\(candidates.count) tags: " + candidates.prefix(8).joined(separator: " · "))
+    state.message = .info("\(candidates.count) \(what)s: " + candidates.prefix(8).joined(separator: " · "))
   }
 }
 
@@ -352,7 +362,8 @@ extension AppState {
   mutating func setState(_ new: PaperState, of id: PaperID) {
     let old = reading[id]
     if old == new { return }
-    if library.index(of: id) != nil {
+    if let index = library.index(of: id) {
+      readingIndex.update(index, to: new)
       if old.status == .unread && new.status == .read { unreadCount -= 1 }
       if old.status == .read && new.status == .unread { unreadCount += 1 }
       for tag in old.tags where !new.tags.contains(tag) {
@@ -362,6 +373,7 @@ extension AppState {
       for tag in new.tags where !old.tags.contains(tag) { tagUse[tag, default: 0] += 1 }
     }
     reading[id] = new
+    readingVersion += 1
     unsaved.insert(id)
     saveStatus = .pending
   }
@@ -373,47 +385,16 @@ extension AppState {
       .map(\.key)
   }
 
-  /// Applies a filter: one pass over the library, keeping the selected paper selected
-  /// when it is still shown.
-  mutating func apply(_ newFilter: Filter) {
-    let previous = selectedPaper.flatMap { library.index(of: $0.id) }
-    filter = newFilter
-    var result: [Int] = []
-    result.reserveCapacity(newFilter.isActive ? 0 : library.count)
-    for index in 0..<library.count {
-      let paper = library[index]
-      if newFilter.isActive {
-        let entry = reading[paper.id]
-        if newFilter.unreadOnly && entry.status == .read { continue }
-        if let tag = newFilter.tag, !entry.tags.contains(tag) { continue }
-      }
-      result.append(index)
-    }
-    shown = result
-    if let previous {
-      // The nearest shown paper at or after the old one.
-      var low = 0
-      var high = shown.count
-      while low < high {
-        let mid = (low + high) / 2
-        if shown[mid] < previous { low = mid + 1 } else { high = mid }
-      }
-      selected = min(low, max(0, shown.count - 1))
-    } else {
-      selected = 0
-    }
-    viewerOffset = 0
-    // The status line already shows the count and the filter; only an empty result needs words.
-    message = shown.isEmpty ? .info("no paper matches filter: \(filter.summary) · F clears it") : nil
-  }
-
   mutating func moveSelection(by delta: Int) {
     select(selected + delta)
   }
 
   mutating func select(_ position: Int) {
     let clamped = max(0, min(shown.count - 1, position))
-    if clamped != selected { viewerOffset = 0 }
+    if clamped != selected {
+      viewerOffset = 0
+      matchLine = nil
+    }
     selected = max(0, clamped)
   }
 

@@ -23,6 +23,9 @@ public enum Renderer {
     if case .help(let offset) = state.overlay {
       HelpOverlay.draw(state, offset: offset, layout.helpBox, &grid)
     }
+    if case .views(let list) = state.overlay {
+      drawViewList(list, state, layout.helpBox, &grid)
+    }
     return grid
   }
 
@@ -30,8 +33,9 @@ public enum Renderer {
 
   static func drawHeader(_ state: AppState, _ rect: Rect, _ grid: inout Grid) {
     grid.fill(rect, role: .status)
-    grid.put(" quire · \(state.library.name)", row: rect.row, col: 0, limit: rect.cols, role: .status)
-    let used = TerminalText.width(" quire · \(state.library.name)")
+    let title = " quire · \(state.library.name)" + (state.currentView.map { " · view: \(state.views[$0].name)" } ?? "")
+    grid.put(title, row: rect.row, col: 0, limit: rect.cols, role: .status)
+    let used = TerminalText.width(title)
     let counts = "\(state.library.count) papers · \(state.unreadCount) unread"
     let filter = state.filter.isActive ? ["filter: \(state.filter.summary) "] : []
     for summary in [counts + " · filter: \(state.filter.summary) "] + filter + [counts + " "] {
@@ -50,7 +54,9 @@ public enum Renderer {
     let inner = rect.inner
     guard !inner.isEmpty else { return }
     if state.shown.isEmpty {
-      let text = state.library.count == 0 ? "The library is empty." : "No paper matches filter: \(state.filter.summary)"
+      var what: [String] = state.currentView.map { ["view \(state.views[$0].name)"] } ?? []
+      if state.filter.isActive { what.append(state.filter.summary) }
+      let text = state.library.count == 0 ? "The library is empty." : "No paper matches \(what.joined(separator: " · "))"
       grid.put(" " + text, row: inner.row, col: inner.col, limit: inner.cols, role: .dim)
       return
     }
@@ -72,7 +78,7 @@ public enum Renderer {
       let remaining = inner.col + inner.cols - col
       guard remaining > 0 else { continue }
       let authors = fittedAuthors(paper, columns: min(authorCols, remaining))
-      grid.put(authors, row: row, col: col, limit: remaining)
+      grid.put(authors, row: row, col: col, limit: remaining, marking: TextNormalizer.matchRanges(of: state.highlights, in: authors))
       col += min(authorCols, remaining) + 1
       let titleCols = inner.col + inner.cols - col
       if titleCols > 0 {
@@ -83,9 +89,10 @@ public enum Renderer {
           tagCols = TerminalText.width(tags) + 1
           grid.put(tags, row: row, col: col + titleCols - tagCols + 1, limit: tagCols - 1, role: .tag)
         }
+        let label = TerminalText.truncate(paper.compactLabel, to: titleCols - tagCols)
         grid.put(
-          TerminalText.truncate(paper.compactLabel, to: titleCols - tagCols), row: row, col: col,
-          limit: titleCols - tagCols, role: paper.hasTitle ? .normal : .label)
+          label, row: row, col: col, limit: titleCols - tagCols, role: paper.hasTitle ? .normal : .label,
+          marking: TextNormalizer.matchRanges(of: state.highlights, in: label))
       }
       if isSelected {
         let focused = state.focus == .list
@@ -119,7 +126,9 @@ public enum Renderer {
     if state.viewerOffset < end {
       for index in state.viewerOffset..<end {
         let line = lines[index]
-        grid.put(line.text, row: textRect.row + index - state.viewerOffset, col: textRect.col, limit: textRect.cols, role: line.role)
+        grid.put(
+          line.text, row: textRect.row + index - state.viewerOffset, col: textRect.col, limit: textRect.cols,
+          role: line.role, marking: TextNormalizer.matchRanges(of: state.highlights, in: line.text))
       }
     }
     // Where we are in a long abstract, in the bottom border.
@@ -209,6 +218,66 @@ public enum Renderer {
     }
   }
 
+  /// A query being typed on the status line: the text, a cursor, and either how many
+  /// papers it finds or, when it is not a query yet, what is wrong and where.
+  static func drawQueryLine(
+    prefix: String, _ input: LineInput, error: QueryError?, trailer: String, _ state: AppState, row: Int, cols: Int,
+    _ grid: inout Grid
+  ) {
+    let problem = error.map { "  ✗ column \($0.column): \($0.message) " } ?? trailer
+    // The message takes what the typed text leaves, and at least half the line.
+    let typedCols = TerminalText.width(prefix) + TerminalText.width(input.text) + 2
+    let problemCols = min(TerminalText.width(problem), max(0, cols / 2, cols - typedCols))
+    drawInput(prompt: prefix, input, suggestions: [], row: row, col: 0, cols: cols - problemCols, &grid)
+    grid.paint(row: row, col: 0, cols: TerminalText.width(prefix), role: .status)
+    if let error {
+      // Mark the character where the query goes wrong, when it is in sight.
+      let visible = TerminalText.width(input.text) <= cols - problemCols - TerminalText.width(prefix) - 1
+      if visible {
+        let before = String(input.text.prefix(max(0, error.column - 1)))
+        let col = TerminalText.width(prefix) + TerminalText.width(before)
+        if error.column <= input.text.count { grid.paint(row: row, col: col, cols: 1, role: .statusError) }
+      }
+    }
+    if problemCols > 0 {
+      grid.put(
+        TerminalText.truncate(problem, to: problemCols), row: row, col: cols - problemCols, limit: problemCols,
+        role: error == nil ? .status : .statusError)
+    }
+  }
+
+  /// The saved views, each with its unread and total counts, over the panes.
+  static func drawViewList(_ list: ViewList, _ state: AppState, _ box: Rect, _ grid: inout Grid) {
+    let height = min(box.rows, list.entries.count + 4)
+    let rect = Rect(row: box.row, col: box.col, rows: height, cols: box.cols)
+    grid.fill(rect)
+    grid.box(rect, title: "Views", focused: true)
+    let inner = rect.inner
+    guard inner.rows > 1, inner.cols > 10 else { return }
+    let rows = inner.rows - 1
+    let first = max(0, min(list.selected - rows / 2, list.entries.count - rows))
+    let nameCols = min(list.entries.map { TerminalText.width($0.name) }.max() ?? 0, inner.cols / 2)
+    for (line, index) in (first..<min(list.entries.count, first + rows)).enumerated() {
+      let entry = list.entries[index]
+      let row = inner.row + line
+      var col = inner.col
+      let current = (state.currentView.map { $0 + 1 } ?? 0) == index
+      col += grid.put(current ? " ● " : "   ", row: row, col: col, limit: 3, role: .unread)
+      grid.put(TerminalText.truncate(entry.name, to: nameCols), row: row, col: col, limit: nameCols, role: .title)
+      col += nameCols + 2
+      let counts = entry.problem.map { "✗ \($0)" } ?? "\(entry.unread) unread · \(entry.total) paper\(entry.total == 1 ? "" : "s")"
+      let room = inner.col + inner.cols - col
+      col += grid.put(TerminalText.truncate(counts, to: room), row: row, col: col, limit: room, role: entry.problem == nil ? .normal : .statusError)
+      if !entry.query.isEmpty, inner.col + inner.cols - col > 8 {
+        let rest = inner.col + inner.cols - col - 2
+        grid.put(TerminalText.truncate(entry.query, to: rest), row: row, col: col + 2, limit: rest, role: .dim)
+      }
+      if index == list.selected { grid.paint(row: row, col: inner.col, cols: inner.cols, role: .selection) }
+    }
+    let keys = "⏎ switch · esc close"
+    grid.put(keys, row: inner.row + inner.rows - 1, col: inner.col + 1, limit: inner.cols - 1, role: .dim)
+  }
+
   // MARK: - Status line
 
   static func drawStatus(_ state: AppState, _ rect: Rect, _ grid: inout Grid) {
@@ -230,10 +299,15 @@ public enum Renderer {
       let prompt = " Mark \(count) shown paper\(count == 1 ? "" : "s") read? (y/n)"
       grid.put(TerminalText.truncate(prompt, to: saveCol - 1), row: rect.row, col: 0, role: .statusMessage)
       return
-    case .tagFilter(let input):
-      let prompt = rect.cols < 60 ? " tag: " : " show papers tagged: "
-      drawInput(prompt: prompt, input, suggestions: state.tagCompletions(excluding: []), row: rect.row, col: 0, cols: saveCol - 1, &grid)
-      grid.paint(row: rect.row, col: 0, cols: TerminalText.width(prompt), role: .status)
+    case .search(let prompt):
+      let found = prompt.error == nil ? "  \(state.shown.count) of \(state.library.count) " : ""
+      drawQueryLine(
+        prefix: " /", prompt.input, error: prompt.error, trailer: found, state, row: rect.row, cols: saveCol - 1, &grid)
+      return
+    case .filter(let prompt):
+      drawQueryLine(
+        prefix: rect.cols < 60 ? " f: " : " filter: ", prompt.input, error: prompt.error, trailer: "", state, row: rect.row,
+        cols: saveCol - 1, &grid)
       return
     default:
       break
@@ -242,7 +316,8 @@ public enum Renderer {
     // Whole parts give way, least useful first, so that nothing is cut mid-word and the
     // filter in force stays in sight: counts, then the filter, then all but the position.
     let position = state.shown.isEmpty ? "0/0" : "\(state.selected + 1)/\(state.shown.count)"
-    let filter = state.filter.isActive ? " · filter: \(state.filter.summary)" : ""
+    var filter = state.filter.isActive ? " · filter: \(state.filter.summary)" : ""
+    if state.sort != .listed { filter += " · sort: \(state.sort.label)" }
     let candidates = [
       " \(position) shown · \(state.unreadCount) unread · \(state.library.count) total\(filter)  ",
       " \(position) · \(state.unreadCount) unread\(filter)  ",
@@ -272,7 +347,7 @@ enum Hints {
       ? [.accept, .complete, .cancel]
       : state.focus == .viewer
         ? [.down, .back, .toggleRead, .editTags, .help, .quit]
-        : [.down, .open, .toggleRead, .editTags, .toggleUnreadOnly, .filterTag, .help, .quit]
+        : [.down, .open, .toggleRead, .editTags, .search, .filter, .toggleUnreadOnly, .help, .quit]
     var parts: [String] = []
     for command in commands {
       var keys = state.keymap.keys(for: command, in: context)
@@ -309,7 +384,7 @@ enum Hints {
 enum HelpOverlay {
   /// The help text wrapped to `width` columns: each binding's help wraps under itself,
   /// or, when the overlay is narrow, goes on the lines below its keys.
-  static func lines(for keymap: Keymap, statePath: String, keymapPath: String = "", width: Int) -> [DetailLine] {
+  static func lines(for keymap: Keymap, statePath: String, keymapPath: String = "", configPath: String = "", width: Int) -> [DetailLine] {
     var out: [DetailLine] = []
     let keyColumn = width >= 50 ? 22 : 4
     func add(_ text: String, _ role: Role) {
@@ -345,6 +420,18 @@ enum HelpOverlay {
       out += rows
     }
     out.append(DetailLine(text: "", role: .normal))
+    add("Queries (/ and f)", .heading)
+    for line in [
+      "words must all match, ignoring case and accents · \"a phrase\"",
+      "title: author: venue: abstract: tag: note: id: doi: arxiv: look in one field",
+      "year:2016 year:>=2015 year:2014..2017 · added:<7d added:>=2026-11-01 · is:read is:unread",
+      "-word or not word excludes · a or b · ( ) group",
+    ] {
+      for wrapped in TerminalText.wrap(line, width: max(1, width - 2)) { out.append(DetailLine(text: "  " + wrapped, role: .normal)) }
+    }
+    out.append(DetailLine(text: "", role: .normal))
+    let userConfig = configPath.isEmpty ? "~/.config/quire/config" : configPath
+    add("Saved views: lines such as view \"To read\" = \"is:unread tag:theory\" in \(userConfig).", .dim)
     let userKeymap = keymapPath.isEmpty ? "~/.config/quire/keymap" : keymapPath
     add("Keys: the built-in keymaps/default.keymap, then \(userKeymap).", .dim)
     if !statePath.isEmpty { add("Reading state is saved to \(statePath)", .dim) }
@@ -356,7 +443,9 @@ enum HelpOverlay {
     grid.box(rect, title: "Keys · j/k scroll · other keys close", focused: true)
     let inner = rect.inner
     guard !inner.isEmpty else { return }
-    let lines = lines(for: state.keymap, statePath: state.statePath, keymapPath: state.keymapPath, width: inner.cols - 2)
+    let lines = lines(
+      for: state.keymap, statePath: state.statePath, keymapPath: state.keymapPath, configPath: state.configPath,
+      width: inner.cols - 2)
     let start = max(0, min(offset, lines.count - inner.rows))
     for (index, line) in lines.dropFirst(start).prefix(inner.rows).enumerated() {
       grid.put(line.text, row: inner.row + index, col: inner.col + 1, limit: inner.cols - 2, role: line.role)

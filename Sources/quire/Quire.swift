@@ -31,6 +31,10 @@ struct LibraryOptions: ParsableArguments {
   var statePath: String { state ?? StateStore.defaultPath(environment: environment) }
 
   func loadLibrary() throws -> Library {
+    try Self.loadLibrary(file: file, environment: environment)
+  }
+
+  static func loadLibrary(file: String?, environment: [String: String]) throws -> Library {
     guard let file else {
       let imported: [Listing]
       do {
@@ -61,8 +65,12 @@ struct LibraryOptions: ParsableArguments {
   }
 
   func loadState() throws -> ReadingState {
+    try Self.loadState(path: statePath)
+  }
+
+  static func loadState(path: String) throws -> ReadingState {
     do {
-      return try StateStore(path: statePath).load()
+      return try StateStore(path: path).load()
     } catch {
       throw QuireFailure(message: error.description)
     }
@@ -94,27 +102,85 @@ extension Quire {
       guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
         throw QuireFailure(message: "the reader needs a terminal; `quire list` prints the library as JSON Lines")
       }
+      let configPath = Config.defaultPath(environment: options.environment)
       var session = ReaderSession(
         library: library, reading: reading, keymap: keymap,
-        keymapPath: KeymapLoader.userPath(environment: options.environment), problems: keymapProblems,
-        store: StateStore(path: options.statePath), environment: options.environment)
+        keymapPath: KeymapLoader.userPath(environment: options.environment), config: Config.load(path: configPath),
+        configPath: configPath, problems: keymapProblems, store: StateStore(path: options.statePath),
+        sessionStore: SessionStore(path: SessionStore.defaultPath(environment: options.environment)),
+        environment: options.environment)
       if try !session.run() { throw ExitCode.failure }
     }
   }
 
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Print the library as JSON Lines: one paper a line, with its status and tags.")
+      abstract: "Print the papers a query matches (all without one) as JSON Lines: one paper a line, with its status, tags and note.",
+      discussion: """
+        The query language is the reader's (README, or ? in the reader): words, "phrases", title: author: venue: abstract: tag: note: id: doi: arxiv:, year:2016 year:>=2015 year:2014..2017, added:<7d, is:read is:unread, - or not, or, parentheses. Quote it for the shell, or pass its words as separate arguments:
+          quire list 'tag:gan (author:arora or author:ma) year:>=2016 -is:read'
+          quire list --count is:unread
+          quire list --sort year:desc --limit 10 neural
+        """)
 
-    @OptionGroup var options: LibraryOptions
+    // Unrecognised arguments belong to the query, so that `-is:read` needs no `--`.
+    @Argument(parsing: .allUnrecognized, help: "The query; several arguments are joined with spaces.")
+    var query: [String] = []
+
+    @Option(help: "Sort by \(SortKey.allCases.map(\.rawValue).joined(separator: ", ")); add :desc for descending (year:desc). Default: as listed.")
+    var sort: String?
+
+    @Option(help: "Print at most this many papers.")
+    var limit: Int?
+
+    @Flag(help: "Print only the number of papers that match.")
+    var count = false
+
+    @Option(name: .long, help: "Read this file (any format `quire import` reads) instead of the built-in list plus everything imported.", completion: .file())
+    var file: String?
+
+    @Option(name: .long, help: "The state file (default: $XDG_DATA_HOME/quire/state.json).", completion: .file())
+    var state: String?
+
+    func validate() throws {
+      // A mistyped option would otherwise quietly become part of the query.
+      if let option = query.first(where: { $0.hasPrefix("--") && $0 != "--" }) {
+        throw ValidationError("unknown option '\(option)'")
+      }
+      if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
+      if let sort, Sorting(parsing: sort) == nil {
+        throw ValidationError("--sort: expected one of \(SortKey.allCases.map(\.rawValue).joined(separator: ", ")), optionally with :desc; found '\(sort)'")
+      }
+    }
 
     func run() throws {
-      let library = try options.loadLibrary()
-      let reading = try options.loadState()
+      let environment = ProcessInfo.processInfo.environment
+      let text = query.filter { $0 != "--" }.joined(separator: " ")
+      let parsed: Query
+      do {
+        parsed = try Query.parse(text)
+      } catch {
+        // The query with a caret under the column, as a compiler points at an error.
+        let caret = String(repeating: " ", count: max(0, error.column - 1)) + "^"
+        printError("quire: query, column \(error.column): \(error.message)\n  \(text)\n  \(caret)")
+        throw ExitCode(2)
+      }
+      let library = try LibraryOptions.loadLibrary(file: file, environment: environment)
+      let reading = try LibraryOptions.loadState(path: state ?? StateStore.defaultPath(environment: environment))
       for problem in library.diagnostics { printError(problem.description) }
+      let matches: PaperSet? = parsed == .everything ? nil : SearchIndex(library: library).evaluate(parsed, reading: reading, library: library, within: nil)
+      if count {
+        print(matches?.count ?? library.count)
+        return
+      }
+      let order = sort.flatMap(Sorting.init(parsing:)) ?? .listed
       var out = ""
-      for paper in library.papers {
+      var printed = 0
+      for index in library.indices(sortedBy: order, reading: reading) where matches?.contains(index) ?? true {
+        if let limit, printed >= limit { break }
+        let paper = library[index]
         out += PaperExport.jsonLine(paper, state: reading[paper.id]) + "\n"
+        printed += 1
         if out.utf8.count > 1 << 16 {
           FileHandle.standardOutput.write(Data(out.utf8))
           out = ""
@@ -166,6 +232,7 @@ extension Quire {
       var added: [Listing] = []
       var carried: [(Listing, PaperState)] = []  // reading state that came with the papers
       var failed = false
+      let importTime = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
       for file in files {
         let data: Data
         if file == "-" {
@@ -193,7 +260,10 @@ extension Quire {
         for problem in result.diagnostics { printError(problem.description) }
         var new = 0
         var merged = 0
-        for (index, listing) in result.listings.enumerated() {
+        for (index, original) in result.listings.enumerated() {
+          var listing = original
+          // The moment of import is when the paper joined the library (kept from an export).
+          if listing.added == nil { listing.added = importTime }
           if known.add(listing) { new += 1 } else { merged += 1 }
           added.append(listing)
           if let state = result.states?[index], !state.isUntouched { carried.append((listing, state)) }
@@ -231,12 +301,24 @@ extension Quire {
     @Flag(help: "Only unread papers.") var unread = false
     @Flag(help: "Only read papers.") var read = false
     @Option(help: "Only papers with this tag.") var tag: String?
+    @Option(help: "Only papers this query matches (the language of `quire list` and the reader's filter).") var query: String?
 
     func run() throws {
       let library = try options.loadLibrary()
       let reading = try options.loadState()
       let tagName = tag.map(ReadingState.normalizeTag)
-      let papers = library.papers.filter { paper in
+      var matches: PaperSet?
+      if let query {
+        do {
+          let parsed = try Query.parse(query)
+          if parsed != .everything {
+            matches = SearchIndex(library: library).evaluate(parsed, reading: reading, library: library, within: nil)
+          }
+        } catch {
+          throw QuireFailure(message: "--query, column \(error.column): \(error.message)")
+        }
+      }
+      let papers = library.papers.indices.filter { matches?.contains($0) ?? true }.map { library.papers[$0] }.filter { paper in
         let state = reading[paper.id]
         if unread && state.status != .unread { return false }
         if read && state.status != .read { return false }
@@ -255,7 +337,7 @@ extension Quire {
 
   struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Check the library (or FILE), the keymap and the state file; print each problem as file:line[:column]: message.")
+      abstract: "Check the library (or FILE), the keymap, the config and the state file; print each problem as file:line[:column]: message.")
 
     @OptionGroup var options: LibraryOptions
 
@@ -263,6 +345,7 @@ extension Quire {
       let library = try options.loadLibrary()
       var problems = library.diagnostics.map(\.description)
       problems += KeymapLoader.load(environment: options.environment).problems.map(\.description)
+      problems += Config.load(path: Config.defaultPath(environment: options.environment)).diagnostics.map(\.description)
       do { _ = try StateStore(path: options.statePath).load() } catch { problems.append(error.description) }
       for problem in problems { print(TerminalText.sanitized(problem)) }
       print("\(library.count) papers; \(problems.isEmpty ? "no problems" : "\(problems.count) problem\(problems.count == 1 ? "" : "s")")")

@@ -1,5 +1,6 @@
 import Foundation
 import QuireModel
+import Synchronization
 import QuireTerminal
 import QuireUI
 
@@ -9,17 +10,24 @@ struct ReaderSession {
   let store: StateStore
   let writer: StateWriter
   let terminal: Terminal
+  let sessionStore: SessionStore
+  /// The search index, built on another core while the user starts reading.
+  let index = BackgroundIndex()
 
   init(
-    library: Library, reading: ReadingState, keymap: Keymap, keymapPath: String, problems: [Diagnostic],
-    store: StateStore, environment: [String: String]
+    library: Library, reading: ReadingState, keymap: Keymap, keymapPath: String, config: Config, configPath: String,
+    problems: [Diagnostic], store: StateStore, sessionStore: SessionStore, environment: [String: String]
   ) {
     self.store = store
+    self.sessionStore = sessionStore
     writer = StateWriter(store: store)
     terminal = Terminal(environment: environment)
+    let (session, sessionProblem) = sessionStore.load()
     state = AppState(
       library: library, reading: reading, keymap: keymap, size: ScreenSize(rows: 24, cols: 80),
-      statePath: store.path, keymapPath: keymapPath, problems: problems)
+      statePath: store.path, keymapPath: keymapPath, configPath: configPath,
+      problems: problems + config.diagnostics + (sessionProblem.map { [$0] } ?? []), views: config.views,
+      sort: session.sort)
   }
 
   /// Runs until the user quits; false if the reading state could not be saved.
@@ -28,6 +36,7 @@ struct ReaderSession {
     try terminal.start()
     _ = Reader.update(&state, .resize(terminal.size))
     terminal.draw(Renderer.render(state), full: true)
+    index.start(state.library)
     var lastTick = Date()
     while true {
       if let signalNumber = SignalTrap.take() {
@@ -46,6 +55,7 @@ struct ReaderSession {
         lastTick = Date()
         message = .tick
       }
+      if let built = index.take() { state.adopt(built) }
       var full = false
       var pending = [message]
       while !pending.isEmpty {
@@ -53,6 +63,9 @@ struct ReaderSession {
           switch effect {
           case .save: pending.append(.saveFinished(error: save()))
           case .redraw: full = true
+          case .saveSession:
+            // How the list was left is a convenience: failing to keep it is worth a word, no more.
+            do { try sessionStore.save(Session(sort: state.sort)) } catch { pending.append(.problem(error.description)) }
           case .quit:
             return finish()
           }
@@ -89,5 +102,27 @@ struct ReaderSession {
     }
     FileHandle.standardError.write(Data(TerminalText.sanitized(note).utf8))
     return false
+  }
+}
+
+/// A search index built on a background thread and handed to the reader when it is ready.
+final class BackgroundIndex: Sendable {
+  private let built = Mutex<SearchIndex?>(nil)
+
+  func start(_ library: Library) {
+    let thread = Thread { [self] in
+      let index = SearchIndex(library: library)
+      built.withLock { $0 = index }
+    }
+    thread.stackSize = 1 << 20
+    thread.start()
+  }
+
+  /// The index, once, when it is ready.
+  func take() -> SearchIndex? {
+    built.withLock { value in
+      defer { value = nil }
+      return value
+    }
   }
 }

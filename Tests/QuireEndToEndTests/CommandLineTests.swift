@@ -69,7 +69,7 @@ struct CommandLineTests {
     #expect(problems.contains { $0.hasPrefix("\(file):9:14: ") && $0.contains("not a date") }, "\(check)")
     #expect(check.stdoutLines.last?.hasPrefix("2 papers; \(problems.count) problems") == true, "\(check)")
 
-    let list = try await scratch.runQuire(["list", file])
+    let list = try await scratch.runQuire(["list", "--file", file])
     #expect(list.status == 0, "\(list)")
     #expect(list.stdoutLines.count == 2, "\(list)")
     let papers = try list.stdoutLines.map { try jsonObject($0) }
@@ -88,14 +88,14 @@ struct CommandLineTests {
     // A hostile file: its text is quoted back in the problems quire reports.
     let file = try scratch.write(
       "inject.txt", "- Published: \u{1b}]0;PWNED\u{07}x\n\u{1b}[2J\u{9b}31m stray\n- Paper added: ok\n")
-    for arguments in [["check", file], ["list", file]] {
+    for arguments in [["check", file], ["list", "--file", file]] {
       let result = try await scratch.runQuire(arguments)
       let output = result.stdout + result.stderr
       #expect(!output.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B }, "\(result)")
       #expect(output.contains("␛]0;PWNED␇"), "\(result)")
     }
     // JSON Lines escape what they carry, too.
-    let list = try await scratch.runQuire(["list", file])
+    let list = try await scratch.runQuire(["list", "--file", file])
     #expect(list.stdoutLines.count == 1)
   }
 

@@ -53,7 +53,7 @@ struct KeymapTests {
     #expect(keymap.command(for: .char("A"), in: .list) == .markAllRead)
     #expect(keymap.command(for: .char("t"), in: .list) == .editTags)
     #expect(keymap.command(for: .char("u"), in: .list) == .toggleUnreadOnly)
-    #expect(keymap.command(for: .char("f"), in: .list) == .filterTag)
+    #expect(keymap.command(for: .char("f"), in: .list) == .filter)
     #expect(keymap.command(for: .char("?"), in: .list) == .help)
     #expect(keymap.command(for: .function(1), in: .list) == .help)
     #expect(keymap.command(for: .char("q"), in: .list) == .quit)

@@ -441,30 +441,61 @@ struct FilterTests {
     #expect(state.unreadCount == 12)
   }
 
-  @Test("f filters by a tag with completion; F clears every filter")
-  func tagFilter() {
+  @Test("f filters with a query, Tab completes fields and tags; F clears every filter")
+  func queryFilter() {
     var state = makeState()
-    state.press(.char("f"))
-    #expect(state.overlay == nil)
-    #expect(state.message?.text.contains("no paper has a tag") == true)
     state.press(.char("j"), .char("t"))
     state.type("theory")
     state.press(.enter, .escape, .char("G"), .char("t"))
     state.type("theory")
     state.press(.enter, .escape)
     state.press(.char("f"))
+    state.type("ta")
+    state.press(.tab)
     state.type("th")
     state.press(.tab)
-    #expect(state.overlay == .tagFilter(LineInput(text: "theory")))
+    guard case .filter(let prompt) = state.overlay else {
+      Issue.record("the filter line is not open")
+      return
+    }
+    #expect(prompt.input.text == "tag:theory")
     state.press(.enter)
-    #expect(state.filter.tag == "theory")
+    #expect(state.filter.query == "tag:theory")
     #expect(state.shown.count == 2)
     #expect(state.selected == 1)  // the last paper, still selected
     state.press(.char("u"))
-    #expect(state.filter == Filter(unreadOnly: true, tag: "theory"))
+    #expect(state.filter.summary == "unread · tag:theory")
     state.press(.char("F"))
     #expect(state.filter == Filter())
     #expect(state.shown.count == 13)
+  }
+
+  @Test("a bad filter names the column, stays open to be mended, and the old filter stays in force")
+  func badFilter() {
+    var state = makeState()
+    state.press(.char("f"))
+    state.type("year:>=2016")
+    state.press(.enter)
+    let filtered = state.shown.count
+    #expect(filtered < 13)
+    state.press(.char("f"), .ctrl("u"))
+    state.type("(author:arora")
+    state.press(.enter)
+    guard case .filter(let prompt) = state.overlay else {
+      Issue.record("the filter line closed on a bad query")
+      return
+    }
+    #expect(prompt.error?.column == 14)
+    #expect(state.message?.text.contains("column 14") == true)
+    #expect(state.filter.query == "year:>=2016")
+    #expect(state.shown.count == filtered)
+    let status = Renderer.render(state).lines.last ?? ""
+    #expect(status.contains("✗ column 14"))
+    state.type(")")
+    state.press(.enter)
+    #expect(state.overlay == nil)
+    #expect(state.filter.query == "(author:arora)")
+    #expect(state.shown.allSatisfy { state.library[$0].authors.contains { $0.contains("Arora") } })
   }
 
   @Test("a filter that matches nothing says so; keys that need a paper do nothing")
@@ -472,12 +503,13 @@ struct FilterTests {
     var state = makeState()
     state.press(.char("A"), .char("y"), .char("u"))
     #expect(state.shown.isEmpty)
+    #expect(state.message?.text == "no paper matches unread · F clears the filter")
     #expect(state.press(.char("r")).isEmpty)
     #expect(state.message?.text == "no paper selected")
     state.press(.char("t"))
     #expect(state.overlay == nil)
     state.press(.enter, .char("j"), .char("G"))
-    #expect(Renderer.render(state).text.contains("No paper matches filter: unread"))
+    #expect(Renderer.render(state).text.contains("No paper matches unread"))
   }
 }
 

@@ -50,7 +50,7 @@ struct ScreenTests {
       │                                                ││                                                │
       │                                                ││                                                │
       └────────────────────────────────────────────────┘└────────────────────────────────────────────────┘
-       3/4 shown · 3 unread · 4 total  j/k move · ⏎ open · r read · t tags · u unread               saved
+       3/4 shown · 3 unread · 4 total  j/k move · ⏎ open · r read · t tags · / search · f filter    saved
       """)
   }
 

@@ -183,6 +183,7 @@ final class Scratch: Sendable {
   let home: String
   let dataHome: String
   let configHome: String
+  let stateHome: String
   let quire: String
 
   init() throws {
@@ -192,6 +193,7 @@ final class Scratch: Sendable {
     home = root + "/home"
     dataHome = root + "/data"
     configHome = root + "/config"
+    stateHome = root + "/state"
     for folder in [home, dataHome, configHome] {
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     }
@@ -200,6 +202,8 @@ final class Scratch: Sendable {
   /// Where quire keeps its state by default in this scratch folder.
   var statePath: String { dataHome + "/quire/state.json" }
   var keymapPath: String { configHome + "/quire/keymap" }
+  var configPath: String { configHome + "/quire/config" }
+  var sessionPath: String { stateHome + "/quire/session.json" }
 
   /// The whole environment quire runs with: nothing of the test runner's leaks in.
   var environment: [String: String] {
@@ -208,6 +212,7 @@ final class Scratch: Sendable {
       "HOME": home,
       "XDG_DATA_HOME": dataHome,
       "XDG_CONFIG_HOME": configHome,
+      "XDG_STATE_HOME": stateHome,
       "LANG": "C.UTF-8",
       "TERM": "xterm-256color",
     ]

@@ -1,0 +1,174 @@
+import QuireModel
+
+/// Which papers are shown and in what order: the view, the filter and the search, on the
+/// library in sort order. Changed only from `Reader`.
+extension AppState {
+  /// The view, the filter and the search as one query.
+  var combinedQuery: Query {
+    var parts: [Query] = viewQuery == .everything ? [] : [viewQuery]
+    parts += filter.combined
+    // Nested ands are flattened, so that a longer search is seen to narrow a shorter one.
+    let flat = parts.flatMap { part -> [Query] in
+      if case .and(let inner) = part { return inner }
+      return [part]
+    }
+    switch flat.count {
+    case 0: return .everything
+    case 1: return flat[0]
+    default: return .and(flat)
+    }
+  }
+
+  mutating func setOrder(_ newOrder: [Int]) {
+    order = newOrder
+    rank = [Int](repeating: 0, count: newOrder.count)
+    for (position, index) in newOrder.enumerated() { rank[index] = position }
+  }
+
+  /// The index over the library's text, built the first time a query needs it.
+  mutating func index() -> SearchIndex {
+    if let searchIndex { return searchIndex }
+    let built = SearchIndex(library: library)
+    searchIndex = built
+    return built
+  }
+
+  /// Hands over an index built elsewhere (in the background at start-up).
+  public mutating func adopt(_ index: SearchIndex) {
+    if searchIndex == nil { searchIndex = index }
+  }
+
+  /// Shows the papers the view, filter and search match, in sort order. The selected paper
+  /// stays selected when it is still shown; otherwise the nearest one after it is. When
+  /// the query only narrows the last one (a character typed), only the papers the last one
+  /// found are looked at again.
+  mutating func refresh() {
+    let previous = selectedPaper.flatMap { library.index(of: $0.id) }
+    let query = combinedQuery
+    if query == .everything {
+      shown = order
+      lastResult = nil
+    } else {
+      let within = lastResult.flatMap { last in
+        last.readingVersion == readingVersion && query.narrows(last.query) ? last.papers : nil
+      }
+      let papers = index().evaluate(query, reading: readingIndex, library: library, within: within)
+      lastResult = QueryResult(query: query, readingVersion: readingVersion, papers: papers)
+      shown = inOrder(papers)
+    }
+    updateHighlights()
+    select(paperAt: previous)
+  }
+
+  /// The papers of a set, in sort order: one pass over the order, no sorting.
+  func inOrder(_ papers: PaperSet) -> [Int] {
+    var result: [Int] = []
+    result.reserveCapacity(papers.count)
+    for index in order where papers.contains(index) { result.append(index) }
+    return result
+  }
+
+  mutating func updateHighlights() {
+    highlights = (filter.parsedQuery == .everything ? [] : filter.parsedQuery.highlightTerms)
+      + (filter.parsedSearch == .everything ? [] : filter.parsedSearch.highlightTerms)
+  }
+
+  /// Selects the shown paper with this library index, or the nearest after it in sort order.
+  mutating func select(paperAt libraryIndex: Int?) {
+    let oldSelection = selectedPaper?.id
+    if let libraryIndex, rank.indices.contains(libraryIndex) {
+      let target = rank[libraryIndex]
+      var low = 0
+      var high = shown.count
+      while low < high {
+        let mid = (low + high) / 2
+        if rank[shown[mid]] < target { low = mid + 1 } else { high = mid }
+      }
+      selected = min(low, max(0, shown.count - 1))
+    } else {
+      selected = 0
+    }
+    if selectedPaper?.id != oldSelection {
+      viewerOffset = 0
+      matchLine = nil
+    }
+  }
+
+  /// Says so when nothing is shown: the status line already carries the count otherwise.
+  mutating func reportEmpty() {
+    guard shown.isEmpty, library.count > 0 else { return }
+    var what: [String] = []
+    if let currentView { what.append("view \(views[currentView].name)") }
+    if filter.isActive { what.append(filter.summary) }
+    message = .info("no paper matches \(what.joined(separator: " · ")) · F clears the filter")
+  }
+
+  // MARK: - Sorting
+
+  mutating func setSort(_ newSort: Sorting) {
+    let previous = selectedPaper.flatMap { library.index(of: $0.id) }
+    sort = newSort
+    setOrder(library.indices(sortedBy: newSort, reading: reading))
+    if combinedQuery == .everything {
+      shown = order
+    } else if let last = lastResult, last.readingVersion == readingVersion {
+      let papers = last.papers
+      // The same papers, in the new order: no need to search again.
+      shown = inOrder(papers)
+    } else {
+      refresh()
+    }
+    select(paperAt: previous)
+    listOffset = max(0, selected - max(1, layout.list.inner.rows) / 2)
+  }
+
+  // MARK: - Views
+
+  /// Switches to a view (nil: every paper), remembering where the old one was left.
+  mutating func switchView(to view: Int?) {
+    viewSelections[currentView.map { views[$0].name } ?? ""] = selectedPaper?.id
+    currentView = view
+    viewQuery = .everything
+    if let view {
+      do {
+        viewQuery = try Query.parse(views[view].query, now: clock())
+      } catch {
+        message = .error("view \(views[view].name): \(error)")
+      }
+    }
+    // A view starts without the last view's search.
+    filter.search = ""
+    filter.parsedSearch = .everything
+    lastResult = nil
+    refresh()
+    let remembered = viewSelections[view.map { views[$0].name } ?? ""]
+    select(paperAt: remembered.flatMap { library.index(of: $0) })
+    listOffset = max(0, selected - max(1, layout.list.inner.rows) / 2)
+    viewerOffset = 0
+  }
+
+  /// Counts for the view list: unread and total for every paper, then for each view.
+  mutating func viewListEntries() -> [ViewList.Entry] {
+    var entries = [ViewList.Entry(name: "All papers", query: "", unread: unreadCount, total: library.count)]
+    for view in views {
+      do {
+        let query = try Query.parse(view.query, now: clock())
+        let papers = index().evaluate(query, reading: readingIndex, library: library, within: nil)
+        let unread = index().evaluate(.and([query, .status(.unread)]), reading: readingIndex, library: library, within: papers)
+        entries.append(ViewList.Entry(name: view.name, query: view.query, unread: unread.count, total: papers.count))
+      } catch {
+        entries.append(ViewList.Entry(name: view.name, query: view.query, unread: 0, total: 0, problem: error.description))
+      }
+    }
+    return entries
+  }
+
+  // MARK: - Matches in the viewer
+
+  /// The viewer lines that hold a match, in order.
+  func matchingLines() -> [Int] {
+    guard !highlights.isEmpty, let paper = selectedPaper else { return [] }
+    let lines = detail(for: paper, width: layout.viewerText.cols)
+    return lines.indices.filter { !TextNormalizer.matchRanges(of: highlights, in: lines[$0].text).isEmpty }
+  }
+}

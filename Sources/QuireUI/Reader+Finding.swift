@@ -1,0 +1,206 @@
+import QuireModel
+
+/// Keys of the search line, the filter line and the view list.
+extension Reader {
+  static func searchKey(_ key: Key, _ prompt: inout SearchPrompt, _ state: inout AppState) -> [Effect] {
+    switch state.keymap.command(for: key, in: .input) {
+    case .cancel:
+      state.restore(prompt.before)
+      state.overlay = nil
+      return []
+    case .accept:
+      state.overlay = nil
+      // A query that does not parse yet leaves the last good one in force, as shown.
+      if state.filter.search.isEmpty {
+        state.message = .info(prompt.before.filter.search.isEmpty ? "no search" : "search cleared")
+      } else {
+        state.message = .info("\(state.shown.count) found · n/N go to matches in the abstract · F clears")
+      }
+      return []
+    case .complete:
+      completeQuery(&prompt.input, &state)
+    case .deleteBackward:
+      guard !prompt.input.text.isEmpty else {
+        state.overlay = .search(prompt)
+        return []
+      }
+      prompt.input.text.removeLast()
+    case .clearInput:
+      prompt.input = LineInput()
+    default:
+      guard let character = key.typedCharacter else {
+        state.overlay = .search(prompt)
+        return []
+      }
+      prompt.input.text.append(character)
+      prompt.input.completions = []
+    }
+    prompt.error = state.search(for: prompt.input.text)
+    state.overlay = .search(prompt)
+    return []
+  }
+
+  static func filterKey(_ key: Key, _ prompt: inout FilterPrompt, _ state: inout AppState) {
+    switch state.keymap.command(for: key, in: .input) {
+    case .cancel:
+      state.overlay = nil
+      state.message = .info("filter unchanged")
+      return
+    case .accept:
+      let text = prompt.input.text.trimmingCharacters(in: .whitespaces)
+      do {
+        let query = try Query.parse(text, now: state.clock())
+        state.overlay = nil
+        state.filter.query = query == .everything ? "" : text
+        state.filter.parsedQuery = query
+        state.refresh()
+        state.reportEmpty()
+      } catch {
+        // The previous filter stays in force; the line stays open to be mended.
+        prompt.error = error
+        state.message = .error("column \(error.column): \(error.message) · the filter in force is unchanged")
+        state.overlay = .filter(prompt)
+      }
+      return
+    case .complete:
+      completeQuery(&prompt.input, &state)
+    case .deleteBackward:
+      if !prompt.input.text.isEmpty { prompt.input.text.removeLast() }
+      prompt.input.completions = []
+    case .clearInput:
+      prompt.input = LineInput()
+    default:
+      if let character = key.typedCharacter {
+        prompt.input.text.append(character)
+        prompt.input.completions = []
+      }
+    }
+    prompt.error = nil
+    state.overlay = .filter(prompt)
+  }
+
+  /// Tab in a query: completes the last word, a tag after `tag:`, or a field name.
+  static func completeQuery(_ input: inout LineInput, _ state: inout AppState) {
+    let text = input.text
+    let wordStart = text.lastIndex(where: { $0 == " " || $0 == "(" }).map(text.index(after:)) ?? text.startIndex
+    var word = String(text[wordStart...])
+    let negation = word.hasPrefix("-") ? "-" : ""
+    word = String(word.dropFirst(negation.count))
+    let head = String(text[..<wordStart]) + negation
+    var candidates: [String]
+    var what = "field"
+    if word.lowercased().hasPrefix("tag:") {
+      candidates = state.tagCompletions(excluding: []).map { "tag:" + $0 }
+      what = "tag"
+    } else {
+      candidates = (Query.Field.allCases.map(\.rawValue) + ["year", "added"]).map { $0 + ":" } + ["is:read", "is:unread"]
+    }
+    // Completion works on the last word alone, then puts the rest of the line back.
+    var last = LineInput(text: word)
+    if input.completionIndex != nil {
+      last.completions = input.completions
+      last.completionIndex = input.completionIndex
+    }
+    complete(&last, from: candidates, &state, what: what)
+    input.text = head + last.text
+    input.completions = last.completions
+    input.completionIndex = last.completionIndex
+  }
+
+  static func viewListKey(_ key: Key, _ list: inout ViewList, _ state: inout AppState) {
+    let last = list.entries.count - 1
+    switch state.keymap.command(for: key, in: .list) {
+    case .down: list.selected = min(last, list.selected + 1)
+    case .up: list.selected = max(0, list.selected - 1)
+    case .top: list.selected = 0
+    case .bottom: list.selected = last
+    case .open, .accept:
+      state.overlay = nil
+      state.switchView(to: list.selected == 0 ? nil : list.selected - 1)
+      if state.message == nil { state.message = .info("view: \(state.viewName)") }
+      return
+    case .redraw: break
+    default:
+      if state.keymap.command(for: key, in: .input) == .accept {
+        state.overlay = nil
+        state.switchView(to: list.selected == 0 ? nil : list.selected - 1)
+        return
+      }
+      state.overlay = nil  // any other key closes the list, as help does
+      return
+    }
+    state.overlay = .views(list)
+  }
+
+  /// n/N: brings the next (or previous) line of the abstract that holds a match into view,
+  /// wrapping at the ends as less does.
+  static func stepMatch(forward: Bool, _ state: inout AppState) {
+    guard !state.highlights.isEmpty else {
+      state.message = .info("no search · / searches")
+      return
+    }
+    guard state.selectedPaper != nil else {
+      state.message = .info("no paper selected")
+      return
+    }
+    state.focus = .viewer
+    let lines = state.matchingLines()
+    guard !lines.isEmpty else {
+      state.message = .info("no match in this paper's text")
+      return
+    }
+    let current = state.matchLine ?? (forward ? state.viewerOffset - 1 : state.viewerOffset + state.layout.viewerText.rows)
+    var target: Int
+    var wrapped = false
+    if forward {
+      target = lines.first(where: { $0 > current }) ?? lines[0]
+      wrapped = target <= current
+    } else {
+      target = lines.last(where: { $0 < current }) ?? lines[lines.count - 1]
+      wrapped = target >= current
+    }
+    state.matchLine = target
+    // The match goes to the top of the viewer, as less puts it, unless it is already in sight.
+    let rows = state.layout.viewerText.rows
+    if target < state.viewerOffset || target >= state.viewerOffset + rows { state.viewerOffset = target }
+    let number = lines.firstIndex(of: target)! + 1
+    state.message = .info("match \(number) of \(lines.count)" + (wrapped ? (forward ? " · from the top" : " · from the end") : ""))
+  }
+}
+
+extension AppState {
+  var snapshot: ListSnapshot {
+    ListSnapshot(
+      filter: filter, shown: shown, selected: selected, listOffset: listOffset, viewerOffset: viewerOffset,
+      lastResult: lastResult)
+  }
+
+  mutating func restore(_ snapshot: ListSnapshot) {
+    filter = snapshot.filter
+    shown = snapshot.shown
+    selected = snapshot.selected
+    listOffset = snapshot.listOffset
+    viewerOffset = snapshot.viewerOffset
+    lastResult = snapshot.lastResult
+    updateHighlights()
+    matchLine = nil
+  }
+
+  /// Applies the search line's text; the error when it is not a query (yet), leaving the
+  /// list as the last good text left it.
+  mutating func search(for text: String) -> QueryError? {
+    let query: Query
+    do {
+      query = try Query.parse(text, now: clock())
+    } catch {
+      return error
+    }
+    filter.search = query == .everything ? "" : text.trimmingCharacters(in: .whitespaces)
+    filter.parsedSearch = query
+    refresh()
+    return nil
+  }
+
+  /// "To read", or "All papers".
+  public var viewName: String { currentView.map { views[$0].name } ?? "All papers" }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import Testing
+
+/// Search, filter, sort and views in a real terminal, and `quire list` with queries.
+@Suite(
+  "Finding papers in a terminal", .enabled(if: Tmux.isAvailable, "tmux is not installed"),
+  .timeLimit(.minutes(1)))
+struct FindingInTerminalTests {
+  @Test func searchNarrowsAsYouTypeAndEscGoesBack() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    let (tmux, run) = try await startQuire(scratch, cols: 120, rows: 30)
+    defer { tmux.kill() }
+    try await tmux.waitForScreen(containing: "1/13")
+    try await tmux.press("j", "j")
+    try await tmux.waitForScreen(containing: "3/13")
+    try await tmux.press("/")
+    try await tmux.type("revers")
+    let narrowed = try await tmux.waitForScreen(containing: "1 of 13")
+    #expect(statusLine(narrowed).hasPrefix(" /revers"))
+    #expect(narrowed.contains("Why are Deep Nets Reversible"))
+    #expect(!narrowed.contains("Leshno"))
+    // Esc: every paper again, the third still selected.
+    try await tmux.press("Escape")
+    let back = try await tmux.waitForScreen(containing: "3/13")
+    #expect(!statusLine(back).contains("/revers"))
+    // Enter keeps a search; the status line shows it among the filters.
+    try await tmux.press("/")
+    try await tmux.type("GENERALIZ")
+    try await tmux.waitForScreen(containing: " of 13")
+    try await tmux.press("Enter")
+    let kept = try await tmux.waitForScreen(containing: "found")
+    #expect(kept.contains("filter: /GENERALIZ"))
+    try await tmux.press("n")
+    let stepped = try await tmux.waitForScreen(containing: "match 1 of")
+    #expect(statusLine(stepped).contains("match 1 of"))
+    try await tmux.press("Escape", "F")
+    try await tmux.waitForScreen(containing: "filter cleared")
+    try await tmux.press("q")
+    try await expectCleanExit(tmux, run, status: 0)
+  }
+
+  @Test func aBadFilterNamesTheColumnAndKeepsTheOldOne() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    let (tmux, run) = try await startQuire(scratch, cols: 120, rows: 30)
+    defer { tmux.kill() }
+    try await tmux.waitForScreen(containing: "1/13")
+    try await tmux.press("f")
+    try await tmux.type("author:hardt")
+    try await tmux.press("Enter")
+    try await tmux.waitForScreen(containing: "1/3 shown")
+    try await tmux.press("f", "C-u")
+    try await tmux.type("year:2016 (venue:icml")
+    try await tmux.press("Enter")
+    let bad = try await tmux.waitForScreen(containing: "column 22")
+    #expect(statusLine(bad).contains("✗ column 22: expected ')'"))
+    try await tmux.press("Escape")
+    let kept = try await tmux.waitForScreen(containing: "filter unchanged")
+    #expect(kept.contains("filter: author:hardt"))
+    #expect(statusLine(kept).contains("1/3"))
+    try await tmux.press("q")
+    try await expectCleanExit(tmux, run, status: 0)
+  }
+
+  @Test func theSortIsRememberedBetweenSessions() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    do {
+      let (tmux, run) = try await startQuire(scratch, cols: 140, rows: 30, name: "first")
+      defer { tmux.kill() }
+      try await tmux.waitForScreen(containing: "1/13")
+      try await tmux.press("s", "s")
+      try await tmux.waitForScreen(containing: "sorted by year ↑")
+      try await tmux.press("S")
+      let sorted = try await tmux.waitForScreen(containing: "sorted by year ↓")
+      // The newest first: a 2017 paper on top, and the same paper still selected.
+      let rows = sorted.split(separator: "\n").map(String.init)
+      #expect(rows[2].contains("2017"), "\(sorted)")
+      #expect(rows.contains { $0.hasPrefix("│▸● 1993 Leshno") }, "\(sorted)")
+      try await tmux.press("q")
+      try await expectCleanExit(tmux, run, status: 0)
+    }
+    let session = try #require(scratch.read(scratch.sessionPath))
+    #expect(try jsonObject(session)["sort"] as? String == "year:desc")
+    let (tmux, run) = try await startQuire(scratch, cols: 140, rows: 30, name: "second")
+    defer { tmux.kill() }
+    let screen = try await tmux.waitForScreen(containing: "1/13")
+    #expect(statusLine(screen).contains("sort: year ↓"))
+    try await tmux.press("q")
+    try await expectCleanExit(tmux, run, status: 0)
+  }
+
+  @Test func savedViewsWithCountsAndConfigErrors() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    try scratch.write(
+      scratch.configPath,
+      """
+      # views
+      view "GANs" = "gan or adversarial"
+      view "Broken" = "year:>=20x"
+      view "Hardt" = "author:hardt"
+
+      """)
+    let (tmux, run) = try await startQuire(scratch, cols: 140, rows: 30)
+    defer { tmux.kill() }
+    // The bad line is reported with its place; the others apply.
+    let start = try await tmux.waitForScreen(containing: "config:3:")
+    #expect(statusLine(start).contains("\(scratch.configPath):3:25:"), "\(statusLine(start))")
+    try await tmux.press("v")
+    let list = try await tmux.waitForScreen(containing: "┌ Views")
+    #expect(list.contains("All papers"))
+    #expect(list.contains("13 unread · 13 papers"))
+    #expect(list.contains("GANs"))
+    #expect(list.contains("Hardt"))
+    #expect(list.contains("3 unread · 3 papers"))
+    #expect(!list.contains("Broken"))
+    try await tmux.press("G", "Enter")
+    let hardt = try await tmux.waitForScreen(containing: "view: Hardt")
+    #expect(statusLine(hardt).contains("1/3"))
+    try await tmux.press("q")
+    try await expectCleanExit(tmux, run, status: 0)
+
+    let check = try await scratch.runQuire(["check"])
+    #expect(check.status == 1)
+    #expect(check.stdout.contains("\(scratch.configPath):3:25: in the query of view \"Broken\""))
+  }
+}
+
+@Suite("quire list with queries", .timeLimit(.minutes(1)))
+struct ListQueryTests {
+  @Test func queriesSortLimitAndCount() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    let all = try await scratch.runQuire(["list"]).stdoutLines.map { try jsonObject($0) }
+    let hardtIDs = all.filter { ($0["authors"] as? [String])?.contains { $0.contains("Hardt") } ?? false }.map { $0["id"] as! String }
+    #expect(hardtIDs.count == 3)
+    // Read one of them, through the state file.
+    try scratch.write(
+      scratch.statePath,
+      """
+      {"format": "quire-state", "version": 1, "papers": {"\(hardtIDs[0])": {"status": "read", "tags": ["theory"], "note": "Cybenko"}}}
+      """)
+    #expect(try await scratch.runQuire(["list", "--count", "author:hardt"]).stdout == "3\n")
+    #expect(try await scratch.runQuire(["list", "--count", "author:hardt", "-is:read"]).stdout == "2\n")
+    #expect(try await scratch.runQuire(["list", "--count", "--", "-is:read"]).stdout == "12\n")
+    let typo = try await scratch.runQuire(["list", "--limt", "3"])
+    #expect(typo.status != 0)
+    #expect(typo.stderr.contains("unknown option '--limt'"))
+    #expect(try await scratch.runQuire(["list", "--count", "note:cybenko"]).stdout == "1\n")
+    #expect(try await scratch.runQuire(["list", "--count", "tag:theory or year:1993"]).stdout == "2\n")
+    #expect(try await scratch.runQuire(["list", "--count"]).stdout == "13\n")
+    let marked = try await scratch.runQuire(["list", "tag:theory"]).stdoutLines.map { try jsonObject($0) }
+    #expect(marked.map { $0["id"] as? String } == [hardtIDs[0]])
+    #expect(marked.first?["note"] as? String == "Cybenko")
+
+    let newest = try await scratch.runQuire(["list", "--sort", "year:desc", "--limit", "2"]).stdoutLines.map { try jsonObject($0) }
+    #expect(newest.count == 2)
+    let years = all.compactMap { $0["year"] as? Int }.sorted(by: >)
+    #expect(newest.map { $0["year"] as? Int } == Array(years.prefix(2)))
+    let byTitle = try await scratch.runQuire(["list", "--sort", "title"]).stdoutLines.count
+    #expect(byTitle == 13)
+
+    let bad = try await scratch.runQuire(["list", "tag:gan (author:arora"])
+    #expect(bad.status == 2)
+    #expect(bad.stderr.contains("quire: query, column 22: expected ')' to close the '(' at column 9"))
+    #expect(bad.stderr.contains("\n  tag:gan (author:arora\n" + String(repeating: " ", count: 2 + 21) + "^"))
+    let badSort = try await scratch.runQuire(["list", "--sort", "colour"])
+    #expect(badSort.status != 0)
+    #expect(badSort.stderr.contains("--sort: expected one of listed, published, year, title, author, status, added"))
+  }
+
+  @Test func importedPapersRecordWhenTheyWereAdded() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    let bib = try scratch.write("new.bib", "@article{k, title={A Fresh Result}, author={Ann Other}, year={2026}}\n")
+    #expect(try await scratch.runQuire(["import", bib]).status == 0)
+    #expect(try await scratch.runQuire(["list", "--count", "added:<1d"]).stdout == "1\n")
+    // The reading list's papers were added on their Published day; four have none.
+    #expect(try await scratch.runQuire(["list", "--count", "added:>1d"]).stdout == "9\n")
+    let fresh = try jsonObject(try #require(try await scratch.runQuire(["list", "added:<1h"]).stdoutLines.first))
+    #expect(fresh["title"] as? String == "A Fresh Result")
+    let added = try #require(fresh["added"] as? String)
+    #expect(added.hasSuffix("Z") && added.count == 20)
+  }
+}

@@ -1,0 +1,254 @@
+import Foundation
+import QuireModel
+import Testing
+
+@testable import QuireUI
+
+/// The papers the reference matcher finds, in the order listed.
+func reference(_ text: String, _ state: AppState) throws -> [Int] {
+  let query = try Query.parse(text)
+  return state.library.papers.indices.filter { query.matches(state.library[$0], state.reading[state.library[$0].id]) }
+}
+
+@Suite("Search, filter, sort and views")
+struct FindingTests {
+  @Test("/ narrows the list with every character; Enter keeps the result")
+  func incremental() throws {
+    var state = makeState()
+    state.press(.char("/"))
+    var typed = ""
+    for character in "generalization" {
+      typed.append(character)
+      state.type(String(character))
+      #expect(state.shown == (try reference(typed, state)), "after \(typed)")
+    }
+    #expect(state.shown.count > 0 && state.shown.count < 13)
+    let status = Renderer.render(state).lines.last ?? ""
+    #expect(status.hasPrefix(" /generalization"))
+    #expect(status.contains("\(state.shown.count) of 13"))
+    state.press(.enter)
+    #expect(state.overlay == nil)
+    #expect(state.filter.search == "generalization")
+    #expect(state.message?.text.hasPrefix("\(state.shown.count) found") == true)
+    // A character deleted widens the list again.
+    state.press(.char("/"))
+    state.type("deep")
+    state.press(.backspace)
+    #expect(state.shown == (try reference("dee", state)))
+  }
+
+  @Test("Esc goes back to the list as it was, with the same paper selected")
+  func escape() {
+    var state = makeState()
+    state.press(.char("j"), .char("j"), .char("j"))
+    let before = state.selectedPaper?.id
+    state.press(.char("/"))
+    state.type("reversible")
+    #expect(state.shown.count == 1)
+    state.press(.escape)
+    #expect(state.shown.count == 13)
+    #expect(state.selectedPaper?.id == before)
+    #expect(state.filter.search.isEmpty)
+  }
+
+  @Test("the selected paper stays selected while it still matches")
+  func keepsSelection() throws {
+    var state = makeState()
+    let position = try #require(state.shown.lastIndex { state.library[$0].abstract != nil })
+    for _ in 0..<position { state.press(.char("j")) }
+    let last = try #require(state.selectedPaper)
+    let word = try #require(last.abstract?.split(separator: " ").first(where: { $0.count > 6 }))
+    state.press(.char("/"))
+    state.type(String(word))
+    #expect(state.selectedPaper?.id == last.id)
+  }
+
+  @Test("a search that is not a query yet says where, and the list stays as the last good text left it")
+  func badSearch() {
+    var state = makeState()
+    state.press(.char("/"))
+    state.type("deep (")
+    guard case .search(let prompt) = state.overlay else {
+      Issue.record("search closed")
+      return
+    }
+    #expect(prompt.error?.column == 7)
+    #expect(state.filter.search == "deep")
+    let status = Renderer.render(state).lines.last ?? ""
+    #expect(status.contains("✗ column 7"))
+  }
+
+  @Test("matching ignores case and accents, in the list and on screen")
+  func accents() throws {
+    var erdos = Listing(title: "On random graphs", authors: ["Paul Erdős", "Alfréd Rényi"], year: 1959, source: SourceLocation(file: "t", line: 1))
+    erdos.abstract = "Un résumé of random graph theory."
+    let other = Listing(title: "Something else", authors: ["Ann Other"], year: 2000, source: SourceLocation(file: "t", line: 5))
+    var state = makeState(library: Library(name: "t", listings: [other, erdos]))
+    state.press(.char("/"))
+    state.type("erdos")
+    #expect(state.shown == [1])
+    state.press(.ctrl("u"))
+    state.type("RESUME")
+    #expect(state.shown == [1])
+    // The match is marked where it is on screen: the author in the list, the word in the viewer.
+    state.press(.enter)
+    state.press(.char("/"))
+    state.type("renyi")
+    state.press(.enter)
+    let grid = Renderer.render(state)
+    var marked: [String] = []
+    for row in 0..<grid.rows {
+      var run = ""
+      for col in 0..<grid.cols where grid[row, col].role == .match || grid[row, col].role == .matchSelected {
+        run += grid[row, col].text
+      }
+      if !run.isEmpty { marked.append(run) }
+    }
+    #expect(marked.contains("Rényi"))  // in the list row (selected) and in the viewer's author line
+    #expect(marked.count >= 2)
+  }
+
+  @Test("a paper's note is shown in the viewer and found by search")
+  func notes() {
+    let library = BuiltinLibrary.load()
+    var reading = ReadingState()
+    reading[library[4].id] = PaperState(note: "Compare with Cybenko (1989)")
+    var state = makeState(reading: reading, library: library)
+    state.press(.char("/"))
+    state.type("cybenko")
+    #expect(state.shown == [4])
+    let screen = Renderer.render(state).text
+    #expect(screen.contains("note: Compare with Cybenko (1989)"))
+  }
+
+  @Test("n and N go through the matches in the abstract, wrapping at the ends")
+  func stepping() throws {
+    var state = makeState(rows: 14, cols: 120)
+    state.press(.char("/"))
+    state.type("network")
+    state.press(.enter)
+    let lines = state.matchingLines()
+    try #require(lines.count >= 2)
+    state.press(.char("n"))
+    #expect(state.focus == .viewer)
+    #expect(state.matchLine == lines[0])
+    #expect(state.message?.text == "match 1 of \(lines.count)")
+    state.press(.char("n"))
+    #expect(state.matchLine == lines[1])
+    state.press(.char("N"), .char("N"))
+    #expect(state.matchLine == lines[lines.count - 1])
+    #expect(state.message?.text.contains("from the end") == true)
+    // The match line is on screen.
+    let top = state.viewerOffset
+    #expect((top..<(top + state.layout.viewerText.rows)).contains(lines[lines.count - 1]))
+  }
+
+  @Test("n without a search, or with no match in the paper, says so")
+  func steppingWithout() {
+    var state = makeState()
+    state.press(.char("n"))
+    #expect(state.message?.text.contains("no search") == true)
+    // Shown for its tag, which is not marked: nothing to go to in its text.
+    state.press(.char("t"))
+    state.type("theory")
+    state.press(.enter, .escape, .char("f"))
+    state.type("tag:theory or venue:zzz")
+    state.press(.enter)
+    #expect(state.shown.count == 1)
+    state.press(.char("n"))
+    #expect(state.message?.text == "no match in this paper's text")
+  }
+
+  @Test("s cycles the sort key, S reverses; the selection stays and the choice is saved")
+  func sorting() {
+    var state = makeState()
+    state.press(.char("j"), .char("j"))
+    let selected = state.selectedPaper?.id
+    let effects = state.press(.char("s"))
+    #expect(effects == [.saveSession])
+    #expect(state.sort == Sorting(.published))
+    #expect(state.shown == state.library.indices(sortedBy: Sorting(.published), reading: state.reading))
+    #expect(state.selectedPaper?.id == selected)
+    #expect(Renderer.render(state).lines.last?.contains("sort: published ↑") == true)
+    state.press(.char("S"))
+    #expect(state.sort == Sorting(.published, descending: true))
+    #expect(state.shown == state.library.indices(sortedBy: state.sort, reading: state.reading))
+    // Sorting keeps a filter in force.
+    state.press(.char("u"), .char("s"))
+    #expect(state.sort == Sorting(.year, descending: true))
+    let unreadInOrder = state.library.indices(sortedBy: state.sort, reading: state.reading).filter {
+      state.reading[state.library[$0].id].status == .unread
+    }
+    #expect(state.shown == unreadInOrder)
+  }
+
+  @Test("the sort remembered from last time is in force at start")
+  func rememberedSort() {
+    let state = AppState(
+      library: BuiltinLibrary.load(), reading: ReadingState(), keymap: .builtinDefault, size: ScreenSize(rows: 30, cols: 120),
+      sort: Sorting(.title))
+    #expect(state.shown == state.library.indices(sortedBy: Sorting(.title), reading: state.reading))
+  }
+
+  static func viewsState() -> AppState {
+    var reading = ReadingState()
+    let library = BuiltinLibrary.load()
+    reading[library[0].id] = PaperState(status: .read, tags: ["theory"])
+    reading[library[2].id] = PaperState(status: .unread, tags: ["theory"])
+    return AppState(
+      library: library, reading: reading, keymap: .builtinDefault, size: ScreenSize(rows: 30, cols: 120),
+      views: [
+        SavedView(name: "Theory to read", query: "is:unread tag:theory"),
+        SavedView(name: "GANs", query: "gan or adversarial"),
+        SavedView(name: "Broken", query: "(oops"),
+      ])
+  }
+
+  @Test("v lists the views with unread and total counts; Enter switches")
+  func viewList() throws {
+    var state = Self.viewsState()
+    state.press(.char("v"))
+    guard case .views(let list) = state.overlay else {
+      Issue.record("no view list")
+      return
+    }
+    #expect(list.entries.map(\.name) == ["All papers", "Theory to read", "GANs", "Broken"])
+    #expect(list.entries[1].unread == 1 && list.entries[1].total == 1)
+    let gans = try reference("gan or adversarial", state)
+    #expect(list.entries[2].total == gans.count)
+    #expect(list.entries[2].unread == gans.filter { $0 != 0 && $0 != 2 }.count)
+    #expect(list.entries[3].problem?.contains("column") == true)
+    let screen = Renderer.render(state).text
+    #expect(screen.contains("Theory to read"))
+    #expect(screen.contains("1 unread · 1 paper "))
+    state.press(.char("j"), .char("j"), .enter)
+    #expect(state.overlay == nil)
+    #expect(state.currentView == 1)
+    #expect(state.shown == gans)
+    #expect(Renderer.render(state).lines[0].contains("view: GANs"))
+  }
+
+  @Test("switching views keeps each view's selection")
+  func viewSelections() throws {
+    var state = Self.viewsState()
+    state.press(.char("G"))
+    let allSelection = state.selectedPaper?.id
+    state.press(.char("]"), .char("]"))  // GANs
+    #expect(state.currentView == 1)
+    state.press(.char("j"))
+    let gansSelection = try #require(state.selectedPaper?.id)
+    state.press(.char("["), .char("["))  // back to every paper
+    #expect(state.currentView == nil)
+    #expect(state.selectedPaper?.id == allSelection)
+    state.press(.char("]"), .char("]"))
+    #expect(state.selectedPaper?.id == gansSelection)
+  }
+
+  @Test("without saved views, v says how to make one")
+  func noViews() {
+    var state = makeState()
+    state.press(.char("v"))
+    #expect(state.overlay == nil)
+    #expect(state.message?.text.contains("view \"NAME\" = \"QUERY\"") == true)
+  }
+}
