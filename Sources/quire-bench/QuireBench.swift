@@ -28,11 +28,17 @@ extension QuireBench {
     @Option(help: "Papers in the generated library.")
     var papers = 100_000
 
-    @Option(help: "The budget per keystroke, in milliseconds; the run fails when the slowest median exceeds it.")
+    @Option(help: "The budget per keystroke, in milliseconds; the run fails when a query's 95th percentile exceeds it.")
     var budget = 16.0
 
     @Option(help: "How many times each query is typed.")
     var rounds = 5
+
+    @Flag(help: "Print every keystroke's time: the update, then drawing the screen.")
+    var verbose = false
+
+    @Option(name: .customLong("query"), help: "A query to type instead of the standard set (repeatable).")
+    var queries: [String] = []
 
     func run() throws {
       print("generating \(papers) papers…")
@@ -48,13 +54,15 @@ extension QuireBench {
       let buildTime = Date().timeIntervalSince(started)
       print(String(format: "search index built in %.0f ms", buildTime * 1000))
 
-      let queries = [
+      let queries = !self.queries.isEmpty ? self.queries : [
         "generalization", "xqzjv", "\"neural network\"", "erdos", "author:smith year:>=2015 deep",
         "tag:theory -is:read", "converge",
       ]
       print("")
       print("query                                  keys   median      p95      max   found   reference")
       var worstMedian = 0.0
+      var worstP95 = 0.0
+      var slowest = 0.0
       for query in queries {
         var times: [Double] = []
         var found = 0
@@ -67,10 +75,14 @@ extension QuireBench {
             let key: Key = character == " " ? .space : .char(character)
             let begin = DispatchTime.now().uptimeNanoseconds
             _ = Reader.update(&state, .key(key))
+            let updated = DispatchTime.now().uptimeNanoseconds
             let grid = Renderer.render(state)
             let end = DispatchTime.now().uptimeNanoseconds
             precondition(grid.rows == 40)
             times.append(Double(end - begin) / 1_000_000)
+            if verbose {
+              print(String(format: "  %@  update %6.2f ms  draw %5.2f ms  %7d shown", String(character), Double(updated - begin) / 1e6, Double(end - updated) / 1e6, state.shown.count))
+            }
           }
           found = state.shown.count
         }
@@ -84,13 +96,16 @@ extension QuireBench {
         let median = times[times.count / 2]
         let p95 = times[min(times.count - 1, times.count * 95 / 100)]
         worstMedian = max(worstMedian, median)
+        worstP95 = max(worstP95, p95)
+        slowest = max(slowest, times.last!)
         let name = query.padding(toLength: 36, withPad: " ", startingAt: 0)
         print(String(format: "%@ %6d %7.2f ms %6.2f ms %6.2f ms %7d   %@", name, query.count, median, p95, times.last!, found, "agrees"))
       }
       print("")
-      let verdict = worstMedian <= budget ? "within" : "OVER"
-      print(String(format: "slowest median per keystroke: %.2f ms — %@ the %.0f ms budget at %d papers", worstMedian, verdict, budget, papers))
-      if worstMedian > budget { throw ExitCode.failure }
+      let verdict = worstP95 <= budget ? "within" : "OVER"
+      print(String(format: "per keystroke: slowest median %.2f ms, slowest 95th percentile %.2f ms, slowest of all %.2f ms", worstMedian, worstP95, slowest))
+      print(String(format: "95th percentiles %@ the %.0f ms budget at %d papers", verdict, budget, papers))
+      if worstP95 > budget { throw ExitCode.failure }
     }
   }
 }

@@ -313,6 +313,12 @@ struct SearchIndexTests {
     try Self.found("generalization neural", in: library)
     try Self.found("\"paper 12\" or author:\"author 3\"", in: library)
     try Self.found("erdos -year:2005", in: library)
+    // Needles so common that the text is read, and rare ones looked up in the word lists;
+    // phrases narrowed by the lists of their parts, across word boundaries.
+    #expect(try Self.found("e", in: library).count == 3_000)
+    try Self.found("\"ep lea\" or \"rk gen\"", in: library)
+    try Self.found("abstract:\"of the\" title:\"per 29\"", in: library)
+    try Self.found("author:\"or 1\" -author:\"or 16\"", in: library)
   }
 }
 

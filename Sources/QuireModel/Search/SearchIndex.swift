@@ -21,6 +21,9 @@ public final class SearchIndex: Sendable {
   private let front: Section
   private let abstracts: Section
   private let identifiers: Section
+  /// The words of each field from title to abstract, by `Slot.rawValue`: rare needles are
+  /// looked up here instead of read for.
+  private let words: [WordIndex]
   private let years: [Int]
   /// The papers with a year (`years` holds 0 for the others).
   private let dated: PaperSet
@@ -107,6 +110,13 @@ public final class SearchIndex: Sendable {
       }
       if let added = paper.added { addedSeconds[index] = added.timeIntervalSince1970 }
     }
+    let sections = [front, front, front, abstracts]
+    let foldedText = text
+    self.words = Self.concurrentMap(Array(Slot.title.rawValue...Slot.abstract.rawValue)) { slot in
+      let section = sections[slot]
+      let field = Slot(rawValue: slot)!
+      return WordIndex(text: foldedText, paperCount: papers.count) { section.window(of: $0, field...field) }
+    }
     self.count = papers.count
     self.exotic = exotic
     self.years = years
@@ -118,7 +128,7 @@ public final class SearchIndex: Sendable {
   public var memoryFootprint: Int {
     let offsets = front.starts.capacity + abstracts.starts.capacity + identifiers.starts.capacity
     return text.capacity + (offsets + years.capacity + addedSeconds.capacity + byteFrequency.capacity) * 8
-      + (dated.capacity / 8) * 2
+      + (dated.capacity / 8) * 2 + words.reduce(0) { $0 + $1.memoryFootprint }
   }
 
   /// The papers (by index in `library`) that `query` matches: exactly those for which
@@ -222,11 +232,9 @@ private struct Evaluation {
     case .doi: return index.search(needle, in: .doi ... .doi, among: candidates)
     case .arxiv: return index.search(needle, in: .arxiv ... .arxiv, among: candidates)
     case .tag:
-      return annotatedMatching(among: candidates) { $0.tags.contains(key) }
+      return papers(among: candidates, taggedWith: { $0 == key })
     case .note:
-      return annotatedMatching(among: candidates) { annotation in
-        annotation.note.map { needle.isFound(in: $0) } ?? false
-      }
+      return papers(among: candidates, withNotes: needle.isFound)
     case .id:
       let prefix = text.lowercased()
       let papers = library.papers
@@ -235,21 +243,27 @@ private struct Evaluation {
       // The short fields first: the abstracts of papers found there need not be read.
       var found = index.search(needle, in: .title ... .venue, among: candidates)
       found.formUnion(index.search(needle, in: .abstract ... .abstract, among: candidates.subtracting(found)))
-      found.formUnion(
-        annotatedMatching(among: candidates.subtracting(found)) { annotation in
-          annotation.tags.contains { needle.isFound(in: $0) } || annotation.note.map { needle.isFound(in: $0) } ?? false
-        })
+      found.formUnion(papers(among: candidates.subtracting(found), taggedWith: needle.isFound))
+      found.formUnion(papers(among: candidates.subtracting(found), withNotes: needle.isFound))
       return found
     }
   }
 
-  /// The papers with tags or a note among `candidates` whose folded tags and note pass the test.
-  func annotatedMatching(among candidates: PaperSet, _ test: (ReadingIndex.Annotation) -> Bool) -> PaperSet {
+  /// The candidates carrying a tag (folded) that passes the test.
+  func papers(among candidates: PaperSet, taggedWith test: (String) -> Bool) -> PaperSet {
     var found = PaperSet(capacity: candidates.capacity)
     if candidates.isEmpty { return found }
-    for annotation in reading.annotated where candidates.contains(annotation.paper) && test(annotation) {
-      found.insert(annotation.paper)
+    for (tag, papers) in reading.papersByTag where test(tag) {
+      for paper in papers where candidates.contains(paper) { found.insert(paper) }
     }
+    return found
+  }
+
+  /// The candidates with a note (folded) that passes the test.
+  func papers(among candidates: PaperSet, withNotes test: (String) -> Bool) -> PaperSet {
+    var found = PaperSet(capacity: candidates.capacity)
+    if candidates.isEmpty { return found }
+    for (paper, note) in reading.notes where candidates.contains(paper) && test(note) { found.insert(paper) }
     return found
   }
 }
@@ -278,11 +292,44 @@ extension SearchIndex {
     precondition(section.slots.contains(slots.upperBound), "fields \(slots) span two sections")
     // Bytes decide for plain text; the rest is checked the way `Query.matches` does.
     let byBytes = needle.isPlain ? candidates.subtracting(exotic) : PaperSet(capacity: count)
-    var found = scan(section, slots, for: needle, among: byBytes)
+    var found = PaperSet(capacity: count)
+    if slots.upperBound.rawValue <= Slot.abstract.rawValue {
+      // Field by field, each only among the papers not found in an earlier one.
+      for slot in slots.lowerBound.rawValue...slots.upperBound.rawValue {
+        let remaining = byBytes.subtracting(found)
+        if remaining.isEmpty { break }
+        found.formUnion(searchWords(in: section, Slot(rawValue: slot)!, for: needle, among: remaining))
+      }
+    } else {
+      found = scan(section, slots, for: needle, among: byBytes)
+    }
     for paper in candidates.subtracting(byBytes) where slowlyMatches(paper, needle, in: section, slots) {
       found.insert(paper)
     }
     return found
+  }
+
+  /// The candidates whose field's bytes contain the needle's. A rare word is looked up in
+  /// the field's word index rather than read for; a phrase is read for only in the papers
+  /// that have words holding each of its parts.
+  private func searchWords(in section: Section, _ slot: Slot, for needle: Needle, among candidates: PaperSet) -> PaperSet {
+    if candidates.isEmpty { return candidates }
+    // Beyond this many papers listed, reading the text (which stops at each paper's first
+    // match) is as quick as going through the lists.
+    let limit = 16 * count
+    let parts = needle.bytes.split(separator: 0x20)
+    // Each part of a phrase lies inside one word: only papers with a word holding every
+    // part can hold the phrase. Parts used too often to narrow anything are passed over.
+    var narrowed: PaperSet?
+    for part in parts.sorted(by: { $0.count > $1.count }) {
+      guard let papers = words[slot.rawValue].papers(containing: Array(part), among: narrowed ?? candidates, limit: limit)
+      else { continue }
+      narrowed = papers
+      if papers.isEmpty { break }
+    }
+    guard let narrowed else { return scan(section, slot...slot, for: needle, among: candidates) }
+    // A needle within one word is found exactly; a phrase is checked in what is left.
+    return parts.count == 1 ? narrowed : scan(section, slot...slot, for: needle, among: narrowed)
   }
 
   /// The candidates whose bytes in `slots` contain the needle's: split over the cores when
