@@ -25,17 +25,27 @@ extension AppState {
     for (position, index) in newOrder.enumerated() { rank[index] = position }
   }
 
-  /// The index over the library's text, built the first time a query needs it.
-  mutating func index() -> SearchIndex {
+  /// The index over the library's text: built the first time a query needs it, or nil
+  /// while it is being built in the background (the session sends `.indexReady`).
+  mutating func index() -> SearchIndex? {
     if let searchIndex { return searchIndex }
+    if indexComing { return nil }
     let built = SearchIndex(library: library)
     searchIndex = built
     return built
   }
 
-  /// Hands over an index built elsewhere (in the background at start-up).
-  public mutating func adopt(_ index: SearchIndex) {
-    if searchIndex == nil { searchIndex = index }
+  /// Takes the index built in the background, and answers the query that waited for it.
+  mutating func adopt(_ index: SearchIndex) {
+    guard searchIndex == nil else { return }
+    searchIndex = index
+    indexComing = false
+    if waitingForIndex {
+      waitingForIndex = false
+      refresh()
+      if message?.text.hasPrefix("building the search index") ?? false { message = nil }
+      reportEmpty()
+    }
   }
 
   /// Shows the papers the view, filter and search match, in sort order. The selected paper
@@ -52,7 +62,13 @@ extension AppState {
       let within = lastResult.flatMap { last in
         last.readingVersion == readingVersion && query.narrows(last.query) ? last.papers : nil
       }
-      let papers = index().evaluate(query, reading: readingIndex, library: library, within: within)
+      guard let index = index() else {
+        // The list stays as it is until the index arrives; the query is answered then.
+        waitingForIndex = true
+        message = .info("building the search index for \(library.count) papers…")
+        return
+      }
+      let papers = index.evaluate(query, reading: readingIndex, library: library, within: within)
       lastResult = QueryResult(query: query, readingVersion: readingVersion, papers: papers)
       shown = inOrder(papers)
     }
@@ -150,11 +166,12 @@ extension AppState {
   /// Counts for the view list: unread and total for every paper, then for each view.
   mutating func viewListEntries() -> [ViewList.Entry] {
     var entries = [ViewList.Entry(name: "All papers", query: "", unread: unreadCount, total: library.count)]
+    guard let index = index() else { return entries }
     for view in views {
       do {
         let query = try Query.parse(view.query, now: clock())
-        let papers = index().evaluate(query, reading: readingIndex, library: library, within: nil)
-        let unread = index().evaluate(.and([query, .status(.unread)]), reading: readingIndex, library: library, within: papers)
+        let papers = index.evaluate(query, reading: readingIndex, library: library, within: nil)
+        let unread = index.evaluate(.and([query, .status(.unread)]), reading: readingIndex, library: library, within: papers)
         entries.append(ViewList.Entry(name: view.name, query: view.query, unread: unread.count, total: papers.count))
       } catch {
         entries.append(ViewList.Entry(name: view.name, query: view.query, unread: 0, total: 0, problem: error.description))

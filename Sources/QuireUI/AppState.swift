@@ -172,8 +172,11 @@ public struct AppState: Sendable {
   /// Library indices in sort order, and each index's position in it.
   var order: [Int] = []
   var rank: [Int] = []
-  /// Built on the first query; the session may hand one over built in the background.
+  /// Built on the first query, or handed over by the session, which builds it in the
+  /// background at start (`indexComing`); a query made before it arrives waits for it.
   var searchIndex: SearchIndex?
+  var indexComing: Bool
+  var waitingForIndex = false
   /// The reading state arranged for searching, kept up to date by `setState`.
   var readingIndex: ReadingIndex
   var lastResult: QueryResult?
@@ -212,8 +215,9 @@ public struct AppState: Sendable {
   public init(
     library: Library, reading: ReadingState, keymap: Keymap, size: ScreenSize, statePath: String = "",
     keymapPath: String = "", configPath: String = "", problems: [Diagnostic] = [], views: [SavedView] = [], sort: Sorting = .listed,
-    clock: @escaping @Sendable () -> Date = { Date() }
+    indexComing: Bool = false, clock: @escaping @Sendable () -> Date = { Date() }
   ) {
+    self.indexComing = indexComing
     self.library = library
     self.views = views
     self.sort = sort

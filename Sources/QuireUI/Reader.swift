@@ -9,6 +9,8 @@ public enum Message: Sendable, Equatable {
   case tick
   /// Something went wrong outside the update that the user should hear of.
   case problem(String)
+  /// The search index, built in the background, is ready.
+  case indexReady(SearchIndex)
 }
 
 /// Input and output the update asks for; the program carries them out and reports back.
@@ -49,6 +51,10 @@ public enum Reader {
       return []
     case .problem(let text):
       state.message = .error(text)
+      return []
+    case .indexReady(let index):
+      state.adopt(index)
+      state.clampScroll()
       return []
     case .key(let key):
       // While the terminal is too small nothing is on screen to act on: only quitting
@@ -167,7 +173,12 @@ public enum Reader {
         state.message = .info("no saved views yet: add view \"NAME\" = \"QUERY\" to the config (? shows where)")
         return []
       }
-      state.overlay = .views(ViewList(entries: state.viewListEntries(), selected: (state.currentView ?? -1) + 1))
+      let entries = state.viewListEntries()
+      guard entries.count == state.views.count + 1 else {
+        state.message = .info("building the search index for \(state.library.count) papers… try again in a moment")
+        return []
+      }
+      state.overlay = .views(ViewList(entries: entries, selected: (state.currentView ?? -1) + 1))
     case .nextView, .previousView:
       guard !state.views.isEmpty else {
         state.message = .info("no saved views yet: add view \"NAME\" = \"QUERY\" to the config (? shows where)")

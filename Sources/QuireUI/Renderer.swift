@@ -300,7 +300,9 @@ public enum Renderer {
       grid.put(TerminalText.truncate(prompt, to: saveCol - 1), row: rect.row, col: 0, role: .statusMessage)
       return
     case .search(let prompt):
-      let found = prompt.error == nil ? "  \(state.shown.count) of \(state.library.count) " : ""
+      let found =
+        prompt.error != nil ? "" : state.waitingForIndex
+          ? "  building the search index… " : "  \(state.shown.count) of \(state.library.count) "
       drawQueryLine(
         prefix: " /", prompt.input, error: prompt.error, trailer: found, state, row: rect.row, cols: saveCol - 1, &grid)
       return

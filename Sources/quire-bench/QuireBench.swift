@@ -68,8 +68,9 @@ extension QuireBench {
         var found = 0
         for _ in 0..<rounds {
           var state = AppState(
-            library: library, reading: reading, keymap: .builtinDefault, size: ScreenSize(rows: 40, cols: 140))
-          state.adopt(index)
+            library: library, reading: reading, keymap: .builtinDefault, size: ScreenSize(rows: 40, cols: 140),
+            indexComing: true)
+          _ = Reader.update(&state, .indexReady(index))
           _ = Reader.update(&state, .key(.char("/")))
           for character in query {
             let key: Key = character == " " ? .space : .char(character)

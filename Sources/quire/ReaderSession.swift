@@ -27,7 +27,7 @@ struct ReaderSession {
       library: library, reading: reading, keymap: keymap, size: ScreenSize(rows: 24, cols: 80),
       statePath: store.path, keymapPath: keymapPath, configPath: configPath,
       problems: problems + config.diagnostics + (sessionProblem.map { [$0] } ?? []), views: config.views,
-      sort: session.sort)
+      sort: session.sort, indexComing: true)
   }
 
   /// Runs until the user quits; false if the reading state could not be saved.
@@ -47,6 +47,8 @@ struct ReaderSession {
       switch terminal.read(milliseconds: 500) {
       case .key(let key): message = .key(key)
       case .resize(let size): message = .resize(size)
+      case .idle where index.isReady:
+        message = .indexReady(index.take()!)
       case .idle:
         // The first pause after start: encode the saved state, ready for the first change.
         if state.unsaved.isEmpty { writer.prepare(state.reading) }
@@ -55,9 +57,9 @@ struct ReaderSession {
         lastTick = Date()
         message = .tick
       }
-      if let built = index.take() { state.adopt(built) }
       var full = false
       var pending = [message]
+      if case .indexReady = message {} else if let built = index.take() { pending.insert(.indexReady(built), at: 0) }
       while !pending.isEmpty {
         for effect in Reader.update(&state, pending.removeFirst()) {
           switch effect {
@@ -117,6 +119,8 @@ final class BackgroundIndex: Sendable {
     thread.stackSize = 1 << 20
     thread.start()
   }
+
+  var isReady: Bool { built.withLock { $0 != nil } }
 
   /// The index, once, when it is ready.
   func take() -> SearchIndex? {

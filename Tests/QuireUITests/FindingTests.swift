@@ -37,6 +37,24 @@ struct FindingTests {
     #expect(state.shown == (try reference("dee", state)))
   }
 
+  @Test("a search made while the index is built in the background waits for it, then is answered")
+  func waitsForTheIndex() {
+    let library = BuiltinLibrary.load()
+    var state = AppState(
+      library: library, reading: ReadingState(), keymap: .builtinDefault, size: ScreenSize(rows: 30, cols: 120),
+      indexComing: true)
+    state.press(.char("/"))
+    state.type("revers")
+    #expect(state.shown.count == 13)
+    #expect(state.message?.text == "building the search index for 13 papers…")
+    #expect(Renderer.render(state).lines.last?.contains("building the search index…") == true)
+    _ = Reader.update(&state, .indexReady(SearchIndex(library: library)))
+    #expect(state.shown.count == 1)
+    #expect(state.message == nil)
+    state.type("i")
+    #expect(state.shown.count == 1)
+  }
+
   @Test("Esc goes back to the list as it was, with the same paper selected")
   func escape() {
     var state = makeState()

@@ -730,3 +730,8 @@ private struct ByteSearcher: Sendable {
     return gather(lanes[0]) | gather(lanes[1]) << 8 | gather(lanes[2]) << 16 | gather(lanes[3]) << 24
   }
 }
+
+/// Two indexes are the same when they are one index: an index is never changed once built.
+extension SearchIndex: Equatable {
+  public static func == (a: SearchIndex, b: SearchIndex) -> Bool { a === b }
+}
