@@ -80,7 +80,15 @@ public struct Config: Equatable, Sendable {
         _ = try Query.parse(query.text)
       } catch {
         // The query's own column, counted from the start of the line.
-        throw QueryError(column: query.column + (query.quoted ? 1 : 0) + error.column - 1, message: "in the query of view \"\(name.text)\": \(error.message)")
+        // The query's own columns, counted from the start of the line, in the message too.
+        let offset = query.column + (query.quoted ? 1 : 0) - 1
+        var message = error.message
+        if let range = message.range(of: #"at column (\d+)"#, options: .regularExpression),
+          let inner = Int(message[range].dropFirst("at column ".count))
+        {
+          message.replaceSubrange(range, with: "at column \(inner + offset)")
+        }
+        throw QueryError(column: offset + error.column, message: "in the query of view \"\(name.text)\": \(message)")
       }
       if let earlier = views.firstIndex(where: { $0.name == name.text }) {
         let first = views[earlier].line
@@ -133,6 +141,9 @@ struct ConfigLine {
     var text = ""
     while index < characters.count, !characters[index].isWhitespace {
       if characters[index] == "=" && !text.isEmpty { break }
+      if characters[index] == "\"" {
+        throw QueryError(column: index + 1, message: "unexpected \" inside a word; put the whole text in quotes")
+      }
       text.append(characters[index])
       index += 1
       if text == "=" { break }

@@ -230,6 +230,7 @@ enum Palette {
     // Underlined as well as coloured, so a match reads on a monochrome terminal and on
     // the selection bar.
     case .match: return pick(bold | quire_a_underline(), .heading)
+    case .matchCurrent: return pick(reverse | bold | quire_a_underline())
     case .matchSelected: return colors ? pick(bold | quire_a_underline(), .selection) : pick(reverse | bold | quire_a_underline())
     }
   }

@@ -106,7 +106,7 @@ extension AppState {
     }
     if selectedPaper?.id != oldSelection {
       viewerOffset = 0
-      matchLine = nil
+      currentMatch = nil
     }
   }
 
@@ -182,10 +182,12 @@ extension AppState {
 
   // MARK: - Matches in the viewer
 
-  /// The viewer lines that hold a match, in order.
-  func matchingLines() -> [Int] {
+  /// Every match in the viewer's lines, in reading order.
+  func allMatches() -> [MatchPosition] {
     guard !highlights.isEmpty, let paper = selectedPaper else { return [] }
     let lines = detail(for: paper, width: layout.viewerText.cols)
-    return lines.indices.filter { !TextNormalizer.matchRanges(of: highlights, in: lines[$0].text).isEmpty }
+    return lines.indices.flatMap { line in
+      TextNormalizer.matchRanges(of: highlights, in: lines[line].text).map { MatchPosition(line: line, range: $0) }
+    }
   }
 }

@@ -52,14 +52,69 @@ public struct Filter: Equatable, Sendable {
   }
 }
 
-/// A single line of text being typed, with Tab completion.
+/// A single line of text being typed, with a cursor and Tab completion.
 public struct LineInput: Equatable, Sendable {
-  public var text = ""
+  /// Setting the text whole (a completion, a prompt filled in) puts the cursor at its end.
+  public var text = "" { didSet { cursor = nil } }
+  /// Where typing goes, in characters from the start; nil at the end, where it usually is.
+  public private(set) var cursor: Int?
   /// Candidates offered by the last Tab, cycled by further Tabs.
   public var completions: [String] = []
   public var completionIndex: Int?
 
   public init(text: String = "") { self.text = text }
+
+  /// The cursor as an offset, the end included.
+  public var position: Int { cursor ?? text.count }
+
+  mutating func place(_ offset: Int) {
+    let clamped = max(0, min(offset, text.count))
+    cursor = clamped == text.count ? nil : clamped
+  }
+
+  mutating func insert(_ character: Character) {
+    let at = position
+    text.insert(character, at: text.index(text.startIndex, offsetBy: at))
+    place(at + 1)
+    completions = []
+    completionIndex = nil
+  }
+
+  /// Deletes the character before the cursor; false when there is none.
+  @discardableResult
+  mutating func deleteBackward() -> Bool {
+    let at = position
+    guard at > 0 else { return false }
+    text.remove(at: text.index(text.startIndex, offsetBy: at - 1))
+    place(at - 1)
+    completions = []
+    completionIndex = nil
+    return true
+  }
+
+  /// Deletes the character under the cursor.
+  mutating func deleteForward() {
+    let at = position
+    guard at < text.count else { return }
+    text.remove(at: text.index(text.startIndex, offsetBy: at))
+    place(at)
+  }
+
+  /// Deletes the word before the cursor and the spaces after it, as C-w does in a shell.
+  mutating func deleteWordBackward() {
+    var at = position
+    let characters = Array(text)
+    while at > 0, characters[at - 1] == " " { at -= 1 }
+    while at > 0, characters[at - 1] != " " { at -= 1 }
+    let end = position
+    text = String(characters[..<at] + characters[end...])
+    place(at)
+  }
+
+  mutating func moveLeft() { place(position - 1) }
+  mutating func moveRight() { place(position + 1) }
+  mutating func moveToStart() { place(0) }
+  mutating func moveToEnd() { place(text.count) }
 }
 
 /// The tag editor, open on one paper.
@@ -70,6 +125,12 @@ public struct TagEditor: Equatable, Sendable {
   public var selectedTag: Int?
 
   public init(paper: PaperID) { self.paper = paper }
+}
+
+/// A match in the viewer: its line, and where in the line (unicode scalar offsets).
+public struct MatchPosition: Equatable, Sendable {
+  public var line: Int
+  public var range: Range<Int>
 }
 
 /// The list as it was, to go back to.
@@ -89,6 +150,8 @@ public struct SearchPrompt: Equatable, Sendable {
   /// Where the text typed so far stops being a query; the list shows the last good one.
   public var error: QueryError?
   var before: ListSnapshot
+  /// How many papers the view and filter show without the search: the "of N" it counts in.
+  public var scope: Int
 }
 
 /// The filter line: a query applied on Enter.
@@ -184,8 +247,8 @@ public struct AppState: Sendable {
   var readingVersion = 0
   /// Folded words and phrases of the search and filter, marked where they appear.
   public internal(set) var highlights: [String] = []
-  /// The line of the viewer the last n/N went to.
-  public internal(set) var matchLine: Int?
+  /// The match the last n/N went to, drawn apart from the others.
+  public internal(set) var currentMatch: MatchPosition?
   /// The time `added:<7d` counts back from; fixed in tests.
   let clock: @Sendable () -> Date
   /// Library indices of the papers shown, in order.

@@ -77,13 +77,19 @@ bind F1 help
 bind C-l redraw
 bind q quit
 
-# The tag editor and prompts
+# The tag editor and prompts (the search and filter lines). Left and Right move the cursor
+# in a prompt and pick a tag in the tag editor.
 bind Enter accept input
 bind Esc cancel input
 bind C-g cancel input
 bind Tab complete input
 bind Backspace delete-backward input
 bind C-u clear-input input
+bind C-w delete-word input
+bind Home line-start input
+bind C-a line-start input
+bind End line-end input
+bind C-e line-end input
 bind Left select-previous-tag input
 bind Right select-next-tag input
 bind Delete remove-tag input

@@ -41,6 +41,9 @@ public enum Command: String, CaseIterable, Sendable {
   case complete
   case deleteBackward = "delete-backward"
   case clearInput = "clear-input"
+  case deleteWord = "delete-word"
+  case lineStart = "line-start"
+  case lineEnd = "line-end"
   case selectPreviousTag = "select-previous-tag"
   case selectNextTag = "select-next-tag"
   case removeTag = "remove-tag"
@@ -84,9 +87,12 @@ public enum Command: String, CaseIterable, Sendable {
     case .complete: return "complete a tag, or a field name in a query"
     case .deleteBackward: return "delete a character; on an empty line, pick then remove the last tag"
     case .clearInput: return "clear the typed text"
-    case .selectPreviousTag: return "select the previous tag"
-    case .selectNextTag: return "select the next tag"
-    case .removeTag: return "remove the selected tag"
+    case .deleteWord: return "delete the word before the cursor"
+    case .lineStart: return "move the cursor to the start of the line"
+    case .lineEnd: return "move the cursor to the end of the line"
+    case .selectPreviousTag: return "move the cursor left; in the tag editor, select the previous tag"
+    case .selectNextTag: return "move the cursor right; in the tag editor, select the next tag"
+    case .removeTag: return "remove the selected tag; in a prompt, delete the character under the cursor"
     }
   }
 

@@ -21,6 +21,8 @@ public enum Role: UInt8, Sendable, CaseIterable {
   /// Text that a search or filter matched.
   case match
   case matchSelected
+  /// The match n/N went to.
+  case matchCurrent
 }
 
 /// One cell of the screen. A double-width character occupies its cell and the next,
@@ -126,7 +128,7 @@ public struct Grid: Equatable, Sendable {
   @discardableResult
   public mutating func put(
     _ text: String, row: Int, col: Int, limit: Int? = nil, role: Role = .normal, marking marks: [Range<Int>],
-    markRole: Role = .match
+    markRole: Role = .match, current: Range<Int>? = nil
   ) -> Int {
     guard !marks.isEmpty else { return put(text, row: row, col: col, limit: limit, role: role) }
     let scalars = Array(text.unicodeScalars)
@@ -136,7 +138,7 @@ public struct Grid: Equatable, Sendable {
       let start = min(max(cursor, mark.lowerBound), scalars.count)
       let end = min(mark.upperBound, scalars.count)
       if start > cursor { pieces.append((cursor..<start, role)) }
-      if end > start { pieces.append((start..<end, markRole)) }
+      if end > start { pieces.append((start..<end, mark == current ? .matchCurrent : markRole)) }
       cursor = max(cursor, end)
     }
     if cursor < scalars.count { pieces.append((cursor..<scalars.count, role)) }

@@ -159,8 +159,8 @@ extension Command {
   /// Commands that only make sense while typing into the tag editor or a prompt.
   public var isInputCommand: Bool {
     switch self {
-    case .accept, .cancel, .complete, .deleteBackward, .clearInput, .selectPreviousTag,
-      .selectNextTag, .removeTag:
+    case .accept, .cancel, .complete, .deleteBackward, .clearInput, .deleteWord, .lineStart, .lineEnd,
+      .selectPreviousTag, .selectNextTag, .removeTag:
       return true
     default:
       return false

@@ -13,27 +13,19 @@ extension Reader {
       // A query that does not parse yet leaves the last good one in force, as shown.
       if state.filter.search.isEmpty {
         state.message = .info(prompt.before.filter.search.isEmpty ? "no search" : "search cleared")
+      } else if state.shown.isEmpty {
+        state.message = .info("no paper matches /\(state.filter.search) · F clears it")
       } else {
         state.message = .info("\(state.shown.count) found · n/N go to matches in the abstract · F clears")
       }
       return []
     case .complete:
       completeQuery(&prompt.input, &state)
-    case .deleteBackward:
-      guard !prompt.input.text.isEmpty else {
-        state.overlay = .search(prompt)
-        return []
-      }
-      prompt.input.text.removeLast()
-    case .clearInput:
-      prompt.input = LineInput()
     default:
-      guard let character = key.typedCharacter else {
+      guard editLine(key, &prompt.input, &state) else {
         state.overlay = .search(prompt)
         return []
       }
-      prompt.input.text.append(character)
-      prompt.input.completions = []
     }
     prompt.error = state.search(for: prompt.input.text)
     state.overlay = .search(prompt)
@@ -56,27 +48,40 @@ extension Reader {
         state.refresh()
         state.reportEmpty()
       } catch {
-        // The previous filter stays in force; the line stays open to be mended.
+        // The previous filter stays in force; the line stays open to be mended, with the
+        // cursor where it goes wrong.
         prompt.error = error
+        prompt.input.place(error.column - 1)
         state.message = .error("column \(error.column): \(error.message) · the filter in force is unchanged")
         state.overlay = .filter(prompt)
       }
       return
     case .complete:
       completeQuery(&prompt.input, &state)
-    case .deleteBackward:
-      if !prompt.input.text.isEmpty { prompt.input.text.removeLast() }
-      prompt.input.completions = []
-    case .clearInput:
-      prompt.input = LineInput()
     default:
-      if let character = key.typedCharacter {
-        prompt.input.text.append(character)
-        prompt.input.completions = []
-      }
+      editLine(key, &prompt.input, &state)
     }
     prompt.error = nil
     state.overlay = .filter(prompt)
+  }
+
+  /// The keys that edit a line of text; true when the text changed.
+  @discardableResult
+  static func editLine(_ key: Key, _ input: inout LineInput, _ state: inout AppState) -> Bool {
+    let before = input.text
+    switch state.keymap.command(for: key, in: .input) {
+    case .deleteBackward: input.deleteBackward()
+    case .deleteWord: input.deleteWordBackward()
+    case .removeTag: input.deleteForward()  // Delete: in a prompt there is no tag to remove
+    case .clearInput: input = LineInput()
+    case .selectPreviousTag: input.moveLeft()
+    case .selectNextTag: input.moveRight()
+    case .lineStart: input.moveToStart()
+    case .lineEnd: input.moveToEnd()
+    default:
+      if let character = key.typedCharacter { input.insert(character) }
+    }
+    return input.text != before
   }
 
   /// Tab in a query: completes the last word, a tag after `tag:`, or a field name.
@@ -144,27 +149,33 @@ extension Reader {
       return
     }
     state.focus = .viewer
-    let lines = state.matchingLines()
-    guard !lines.isEmpty else {
+    let matches = state.allMatches()
+    guard !matches.isEmpty else {
       state.message = .info("no match in this paper's text")
       return
     }
-    let current = state.matchLine ?? (forward ? state.viewerOffset - 1 : state.viewerOffset + state.layout.viewerText.rows)
-    var target: Int
+    // From the match last gone to while it is in sight; otherwise from the top (or, going
+    // back, the bottom) of what is on screen, so that scrolling away starts afresh.
+    let rows = state.layout.viewerText.rows
+    let visible = state.viewerOffset..<(state.viewerOffset + rows)
+    let current =
+      state.currentMatch.flatMap { visible.contains($0.line) ? ($0.line, $0.range.lowerBound) : nil }
+      ?? (forward ? (state.viewerOffset - 1, Int.max) : (visible.upperBound, -1))
+    let index: Int
     var wrapped = false
     if forward {
-      target = lines.first(where: { $0 > current }) ?? lines[0]
-      wrapped = target <= current
+      index = matches.firstIndex { ($0.line, $0.range.lowerBound) > current } ?? 0
+      wrapped = (matches[index].line, matches[index].range.lowerBound) <= current
     } else {
-      target = lines.last(where: { $0 < current }) ?? lines[lines.count - 1]
-      wrapped = target >= current
+      index = matches.lastIndex { ($0.line, $0.range.lowerBound) < current } ?? matches.count - 1
+      wrapped = (matches[index].line, matches[index].range.lowerBound) >= current
     }
-    state.matchLine = target
+    let target = matches[index]
+    state.currentMatch = target
     // The match goes to the top of the viewer, as less puts it, unless it is already in sight.
-    let rows = state.layout.viewerText.rows
-    if target < state.viewerOffset || target >= state.viewerOffset + rows { state.viewerOffset = target }
-    let number = lines.firstIndex(of: target)! + 1
-    state.message = .info("match \(number) of \(lines.count)" + (wrapped ? (forward ? " · from the top" : " · from the end") : ""))
+    if !visible.contains(target.line) { state.viewerOffset = target.line }
+    state.message = .info(
+      "match \(index + 1) of \(matches.count)" + (wrapped ? (forward ? " · from the top" : " · from the end") : ""))
   }
 }
 
@@ -183,7 +194,7 @@ extension AppState {
     viewerOffset = snapshot.viewerOffset
     lastResult = snapshot.lastResult
     updateHighlights()
-    matchLine = nil
+    currentMatch = nil
   }
 
   /// Applies the search line's text; the error when it is not a query (yet), leaving the
@@ -199,6 +210,17 @@ extension AppState {
     filter.parsedSearch = query
     refresh()
     return nil
+  }
+
+  /// The papers the view and filter show, without the search.
+  mutating func countWithoutSearch() -> Int {
+    var parts: [Query] = viewQuery == .everything ? [] : [viewQuery]
+    if filter.parsedQuery != .everything { parts.append(filter.parsedQuery) }
+    if filter.unreadOnly { parts.append(.status(.unread)) }
+    if parts.isEmpty { return library.count }
+    if filter.parsedSearch == .everything { return shown.count }
+    guard let index = index() else { return shown.count }
+    return index.evaluate(parts.count == 1 ? parts[0] : .and(parts), reading: readingIndex, library: library).count
   }
 
   /// "To read", or "All papers".

@@ -60,7 +60,8 @@ public enum Reader {
       // While the terminal is too small nothing is on screen to act on: only quitting
       // and redrawing work, so no key changes what the user cannot see.
       if state.layout.tooSmall {
-        let command = state.keymap.command(for: key, in: .list)
+        // In a prompt q is a letter, as everywhere else in one.
+        let command = state.keymap.command(for: key, in: state.keyContext == .input ? .input : .list)
         if command == .quit { return [.quit] }
         if command == .redraw { return [.redraw] }
         return []
@@ -153,7 +154,9 @@ public enum Reader {
       state.refresh()
       state.reportEmpty()
     case .search:
-      state.overlay = .search(SearchPrompt(before: state.snapshot))
+      // A kept search comes back to be refined.
+      state.overlay = .search(
+        SearchPrompt(input: LineInput(text: state.filter.search), before: state.snapshot, scope: state.countWithoutSearch()))
     case .nextMatch, .previousMatch:
       stepMatch(forward: command == .nextMatch, &state)
     case .filter:
@@ -166,7 +169,7 @@ public enum Reader {
     case .sort, .reverseSort:
       let next = command == .sort ? state.sort.nextKey : Sorting(state.sort.key, descending: !state.sort.descending)
       state.setSort(next)
-      state.message = .info("sorted by \(next.label)")
+      state.message = .info("sort: \(next.label)")
       return [.saveSession]
     case .views:
       guard !state.views.isEmpty else {
@@ -196,7 +199,7 @@ public enum Reader {
       return [.redraw]
     case .quit:
       return [.quit]
-    case .accept, .cancel, .complete, .deleteBackward, .clearInput, .selectPreviousTag,
+    case .accept, .cancel, .complete, .deleteBackward, .clearInput, .deleteWord, .lineStart, .lineEnd, .selectPreviousTag,
       .selectNextTag, .removeTag:
       break  // only bound in the input context
     }
@@ -292,9 +295,10 @@ public enum Reader {
     case .complete:
       complete(&editor.input, from: state.tagCompletions(excluding: tags), &state)
     case .deleteBackward:
-      if !editor.input.text.isEmpty {
-        editor.input.text.removeLast()
-        editor.input.completions = []
+      if editor.input.deleteBackward() {
+        // A character went.
+      } else if !editor.input.text.isEmpty {
+        // The cursor is at the start: nothing before it to delete.
       } else if let selected = editor.selectedTag {
         return removeTag(at: selected, &editor, &state)
       } else if !tags.isEmpty {
@@ -303,6 +307,9 @@ public enum Reader {
       }
     case .clearInput:
       editor.input = LineInput()
+    case .deleteWord: editor.input.deleteWordBackward()
+    case .lineStart: editor.input.moveToStart()
+    case .lineEnd: editor.input.moveToEnd()
     case .selectPreviousTag:
       guard !tags.isEmpty else { break }
       editor.selectedTag = max(0, (editor.selectedTag ?? tags.count) - 1)
@@ -314,8 +321,7 @@ public enum Reader {
       state.message = .info("select a tag with Left/Right first")
     default:
       if let character = key.typedCharacter {
-        editor.input.text.append(character)
-        editor.input.completions = []
+        editor.input.insert(character)
         editor.selectedTag = nil
       }
     }
@@ -404,7 +410,7 @@ extension AppState {
     let clamped = max(0, min(shown.count - 1, position))
     if clamped != selected {
       viewerOffset = 0
-      matchLine = nil
+      currentMatch = nil
     }
     selected = max(0, clamped)
   }

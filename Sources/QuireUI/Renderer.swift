@@ -128,7 +128,8 @@ public enum Renderer {
         let line = lines[index]
         grid.put(
           line.text, row: textRect.row + index - state.viewerOffset, col: textRect.col, limit: textRect.cols,
-          role: line.role, marking: TextNormalizer.matchRanges(of: state.highlights, in: line.text))
+          role: line.role, marking: TextNormalizer.matchRanges(of: state.highlights, in: line.text),
+          current: state.currentMatch.flatMap { $0.line == index ? $0.range : nil })
       }
     }
     // Where we are in a long abstract, in the bottom border.
@@ -193,52 +194,53 @@ public enum Renderer {
   }
 
   /// A prompt, the text typed, a cursor, and the rest of the first completion dimmed.
-  static func drawInput(prompt: String, _ input: LineInput, suggestions: [String], row: Int, col: Int, cols: Int, _ grid: inout Grid) {
+  static func drawInput(
+    prompt: String, _ input: LineInput, suggestions: [String], row: Int, col: Int, cols: Int, mark: Int? = nil,
+    _ grid: inout Grid
+  ) {
     var x = col
     let end = col + cols
     x += grid.put(prompt, row: row, col: x, limit: end - x, role: .dim)
-    // Keep the end of a long input visible.
-    let room = max(1, end - x - 1)
-    var text = input.text
-    while TerminalText.width(text) > room, !text.isEmpty { text.removeFirst() }
-    x += grid.put(text, row: row, col: x, limit: end - x, role: .input)
-    if x < end {
-      let typed = input.text.lowercased()
-      let rest: String
-      if input.completionIndex == nil, !typed.isEmpty,
-        let match = suggestions.first(where: { $0.lowercased().hasPrefix(typed) && $0.count > typed.count })
-      {
-        rest = String(match.dropFirst(input.text.count))
-      } else {
-        rest = " "
-      }
-      let first = String(rest.prefix(1))
-      x += grid.put(first, row: row, col: x, limit: end - x, role: .cursor)
-      grid.put(String(rest.dropFirst()), row: row, col: x, limit: max(0, end - x), role: .completion)
+    let characters = Array(input.text)
+    let cursor = input.position
+    // Scroll a long line so the cursor stays in sight, with a little of what follows it.
+    let room = max(1, end - x)
+    func width(_ range: Range<Int>) -> Int { range.reduce(0) { $0 + TerminalText.width(String(characters[$1])) } }
+    var first = 0
+    let after = min(characters.count, cursor + 8)
+    while first < cursor, width(first..<after) + (after == characters.count ? 1 : 0) > room { first += 1 }
+    for offset in first..<characters.count {
+      guard x < end else { break }
+      let role: Role = offset == cursor ? .cursor : offset == mark ? .statusError : .input
+      x += grid.put(String(characters[offset]), row: row, col: x, limit: end - x, role: role)
     }
+    guard cursor == characters.count, x < end else { return }
+    // At the end of the line: the cursor, then the rest of the first completion dimmed.
+    let typed = input.text.lowercased()
+    var rest = " "
+    if input.completionIndex == nil, !typed.isEmpty,
+      let match = suggestions.first(where: { $0.lowercased().hasPrefix(typed) && $0.count > typed.count })
+    {
+      rest = String(match.dropFirst(input.text.count))
+    }
+    x += grid.put(String(rest.prefix(1)), row: row, col: x, limit: end - x, role: .cursor)
+    grid.put(String(rest.dropFirst()), row: row, col: x, limit: max(0, end - x), role: .completion)
   }
 
   /// A query being typed on the status line: the text, a cursor, and either how many
-  /// papers it finds or, when it is not a query yet, what is wrong and where.
+  /// papers it finds or, when it is not a query yet, what is wrong and where (the character
+  /// marked).
   static func drawQueryLine(
     prefix: String, _ input: LineInput, error: QueryError?, trailer: String, _ state: AppState, row: Int, cols: Int,
     _ grid: inout Grid
   ) {
     let problem = error.map { "  ✗ column \($0.column): \($0.message) " } ?? trailer
-    // The message takes what the typed text leaves, and at least half the line.
-    let typedCols = TerminalText.width(prefix) + TerminalText.width(input.text) + 2
-    let problemCols = min(TerminalText.width(problem), max(0, cols / 2, cols - typedCols))
-    drawInput(prompt: prefix, input, suggestions: [], row: row, col: 0, cols: cols - problemCols, &grid)
+    // What is wrong matters more than the rest of a long line: the line keeps 20 columns
+    // around the cursor, which the filter line puts where the error is.
+    let problemCols = min(TerminalText.width(problem), max(0, cols - TerminalText.width(prefix) - 20))
+    let mark = error.map { $0.column - 1 }
+    drawInput(prompt: prefix, input, suggestions: [], row: row, col: 0, cols: cols - problemCols, mark: mark, &grid)
     grid.paint(row: row, col: 0, cols: TerminalText.width(prefix), role: .status)
-    if let error {
-      // Mark the character where the query goes wrong, when it is in sight.
-      let visible = TerminalText.width(input.text) <= cols - problemCols - TerminalText.width(prefix) - 1
-      if visible {
-        let before = String(input.text.prefix(max(0, error.column - 1)))
-        let col = TerminalText.width(prefix) + TerminalText.width(before)
-        if error.column <= input.text.count { grid.paint(row: row, col: col, cols: 1, role: .statusError) }
-      }
-    }
     if problemCols > 0 {
       grid.put(
         TerminalText.truncate(problem, to: problemCols), row: row, col: cols - problemCols, limit: problemCols,
@@ -302,7 +304,7 @@ public enum Renderer {
     case .search(let prompt):
       let found =
         prompt.error != nil ? "" : state.waitingForIndex
-          ? "  building the search index… " : "  \(state.shown.count) of \(state.library.count) "
+          ? "  building the search index… " : "  \(state.shown.count) of \(prompt.scope) "
       drawQueryLine(
         prefix: " /", prompt.input, error: prompt.error, trailer: found, state, row: rect.row, cols: saveCol - 1, &grid)
       return
@@ -327,7 +329,8 @@ public enum Renderer {
       " \(position)  ",
     ]
     let wanted = state.message.map { min(40, TerminalText.width($0.text)) } ?? 0
-    let left = candidates.first { TerminalText.width($0) + wanted <= saveCol - 1 } ?? candidates.last!
+    // The room a message gets below is exactly what this test leaves it.
+    let left = candidates.first { TerminalText.width($0) + wanted <= saveCol - 2 } ?? candidates.last!
     let col = grid.put(TerminalText.truncate(left, to: max(0, saveCol - 1)), row: rect.row, col: 0, role: .status)
     let room = max(0, saveCol - col - 2)
     if let message = state.message {

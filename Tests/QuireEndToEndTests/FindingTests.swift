@@ -71,9 +71,9 @@ struct FindingInTerminalTests {
       defer { tmux.kill() }
       try await tmux.waitForScreen(containing: "1/13")
       try await tmux.press("s", "s")
-      try await tmux.waitForScreen(containing: "sorted by year ↑")
+      try await tmux.waitForScreen(containing: "sort: year ↑  ")
       try await tmux.press("S")
-      let sorted = try await tmux.waitForScreen(containing: "sorted by year ↓")
+      let sorted = try await tmux.waitForScreen(containing: "sort: year ↓  ")
       // The newest first: a 2017 paper on top, and the same paper still selected.
       let rows = sorted.split(separator: "\n").map(String.init)
       #expect(rows[2].contains("2017"), "\(sorted)")

@@ -42,10 +42,17 @@ struct ConfigTests {
     #expect(described[1].hasPrefix("/home/u/.config/quire/config:3:"))
     #expect(described[1].contains("expected"))
     // The query's own error column, counted from the start of the line.
-    #expect(described[2] == "/home/u/.config/quire/config:4:27: in the query of view \"Bad query\": expected ')' to close the '(' at column 1")
+    #expect(described[2] == "/home/u/.config/quire/config:4:27: in the query of view \"Bad query\": expected ')' to close the '(' at column 21")
     #expect(described[3].contains("unexpected 'y'"))
     #expect(described[4].contains("expected view \"NAME\" = \"QUERY\""))
     #expect(described[5].contains("already defined on line 1"))
+  }
+
+  @Test("a quote inside a bare word is an error, not part of a name or query")
+  func strayQuote() {
+    let config = Config.parse("view \"G = \"x\"\nview Ok=\"x\"\n", file: "c")
+    #expect(config.views.map(\.name) == ["Ok"])
+    #expect(config.diagnostics.map(\.description) == ["c:1:13: unexpected \" inside a word; put the whole text in quotes"])
   }
 
   @Test("a missing config is empty; the default path follows XDG_CONFIG_HOME")

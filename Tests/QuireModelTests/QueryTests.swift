@@ -26,6 +26,8 @@ struct QueryTests {
     ("not is:unread", .not(.status(.unread))),
     ("a or b or c", .or([.text("a", nil), .text("b", nil), .text("c", nil)])),
     ("x-ray", .text("x-ray", nil)),
+    ("deep and learning", .and([.text("deep", nil), .text("learning", nil)])),
+    ("a AND b or c", .or([.and([.text("a", nil), .text("b", nil)]), .text("c", nil)])),
   ])
   func parses(text: String, expected: Query) throws {
     #expect(try Query.parse(text) == expected)
@@ -41,6 +43,12 @@ struct QueryTests {
     ("a or", 5, "expected a term after 'or'"),
     ("\"open phrase", 1, "expected a closing \""),
     ("title:", 7, "expected a value after 'title:'"),
+    ("and deep", 1, "expected a term before 'and'"),
+    ("deep and", 9, "expected a term after 'and'"),
+    ("deep and or x", 10, "expected a term after 'and'"),
+    ("a -", 3, "expected a term after '-'"),
+    ("-", 1, "expected a term after '-'"),
+    ("\"\"", 1, "expected words between the quotes"),
   ])
   func errors(text: String, column: Int, message: String) {
     do {
@@ -88,6 +96,7 @@ struct QueryTests {
     #expect(try matches("added:7d", addedAt: "2026-11-29T11:00:00Z"))
     #expect(try matches("added:<2w added:>1w", addedAt: "2026-11-20T08:00:00Z"))
     #expect(try matches("added:<36h", addedAt: "2026-11-28T08:00:00Z"))
+    #expect(try matches("added:<7D", addedAt: "2026-11-25T08:00:00Z"))
     #expect(try matches("added:2026-11-20", addedAt: "2026-11-20T23:59:59Z"))
     #expect(try !matches("added:2026-11-20", addedAt: "2026-11-21T00:00:00Z"))
     #expect(try matches("added:>=2026-11-20", addedAt: "2026-11-20T00:00:00Z"))

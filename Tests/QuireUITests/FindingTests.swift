@@ -30,8 +30,14 @@ struct FindingTests {
     #expect(state.overlay == nil)
     #expect(state.filter.search == "generalization")
     #expect(state.message?.text.hasPrefix("\(state.shown.count) found") == true)
-    // A character deleted widens the list again.
+    // / brings the kept search back to refine; a character deleted widens the list again.
     state.press(.char("/"))
+    guard case .search(let again) = state.overlay else {
+      Issue.record("no search line")
+      return
+    }
+    #expect(again.input.text == "generalization")
+    state.press(.ctrl("u"))
     state.type("deep")
     state.press(.backspace)
     #expect(state.shown == (try reference("dee", state)))
@@ -53,6 +59,56 @@ struct FindingTests {
     #expect(state.message == nil)
     state.type("i")
     #expect(state.shown.count == 1)
+  }
+
+  @Test("a bad filter puts the cursor where it goes wrong, to be mended in place")
+  func mendInPlace() throws {
+    var state = makeState(rows: 20, cols: 100)
+    state.press(.char("f"))
+    state.type("year:x tag:gan (author:arora or author:ma) year:>=2016 -is:read")
+    state.press(.enter)
+    guard case .filter(let prompt) = state.overlay else {
+      Issue.record("the filter line closed")
+      return
+    }
+    #expect(prompt.input.position == 5)
+    // The error is in sight, with the message, on a line too narrow for the whole query.
+    let status = Renderer.render(state).lines.last ?? ""
+    #expect(status.contains("year:x"), "\(status)")
+    #expect(status.contains("✗ column 6: expected a year"), "\(status)")
+    state.press(.delete)
+    state.type("2016")
+    #expect(state.overlay != nil)
+    guard case .filter(let mended) = state.overlay else { return }
+    #expect(mended.input.text.hasPrefix("year:2016 tag:gan"))
+    state.press(.ctrl("e"), .ctrl("w"), .ctrl("w"))
+    guard case .filter(let shorter) = state.overlay else { return }
+    #expect(shorter.input.text == "year:2016 tag:gan (author:arora or author:ma) ")
+    state.press(.home)
+    state.type("-")
+    guard case .filter(let negated) = state.overlay else { return }
+    #expect(negated.input.text.hasPrefix("-year:2016"))
+  }
+
+  @Test("in a search line on a terminal too small to show it, q is a letter, not quit")
+  func qInPromptWhenTooSmall() {
+    var state = makeState()
+    state.press(.char("/"))
+    _ = Reader.update(&state, .resize(ScreenSize(rows: 8, cols: 30)))
+    #expect(state.press(.char("q")).isEmpty)
+  }
+
+  @Test("the search counts against what the view and filter show")
+  func searchScope() {
+    var state = makeState()
+    state.press(.char("f"))
+    state.type("year:2016")
+    state.press(.enter)
+    let inFilter = state.shown.count
+    state.press(.char("/"))
+    state.type("deep")
+    let status = Renderer.render(state).lines.last ?? ""
+    #expect(status.contains("\(state.shown.count) of \(inFilter) "), "\(status)")
   }
 
   @Test("Esc goes back to the list as it was, with the same paper selected")
@@ -110,7 +166,7 @@ struct FindingTests {
     #expect(state.shown == [1])
     // The match is marked where it is on screen: the author in the list, the word in the viewer.
     state.press(.enter)
-    state.press(.char("/"))
+    state.press(.char("/"), .ctrl("u"))
     state.type("renyi")
     state.press(.enter)
     let grid = Renderer.render(state)
@@ -143,22 +199,30 @@ struct FindingTests {
   func stepping() throws {
     var state = makeState(rows: 14, cols: 120)
     state.press(.char("/"))
-    state.type("network")
+    state.type("the")
     state.press(.enter)
-    let lines = state.matchingLines()
-    try #require(lines.count >= 2)
+    let matches = state.allMatches()
+    // Several matches can share a line; each is a step.
+    try #require(matches.count > Set(matches.map(\.line)).count)
     state.press(.char("n"))
     #expect(state.focus == .viewer)
-    #expect(state.matchLine == lines[0])
-    #expect(state.message?.text == "match 1 of \(lines.count)")
+    #expect(state.currentMatch == matches[0])
+    #expect(state.message?.text == "match 1 of \(matches.count)")
     state.press(.char("n"))
-    #expect(state.matchLine == lines[1])
+    #expect(state.currentMatch == matches[1])
     state.press(.char("N"), .char("N"))
-    #expect(state.matchLine == lines[lines.count - 1])
+    #expect(state.currentMatch == matches[matches.count - 1])
     #expect(state.message?.text.contains("from the end") == true)
-    // The match line is on screen.
+    // The match is on screen, drawn apart from the others.
     let top = state.viewerOffset
-    #expect((top..<(top + state.layout.viewerText.rows)).contains(lines[lines.count - 1]))
+    let last = matches[matches.count - 1]
+    #expect((top..<(top + state.layout.viewerText.rows)).contains(last.line))
+    let grid = Renderer.render(state)
+    let row = state.layout.viewerText.row + last.line - top
+    #expect((0..<grid.cols).contains { grid[row, $0].role == .matchCurrent })
+    // Scrolled back to the top, n starts from there again.
+    state.press(.char("g"), .char("n"))
+    #expect(state.currentMatch == matches.first { $0.line >= state.viewerOffset })
   }
 
   @Test("n without a search, or with no match in the paper, says so")

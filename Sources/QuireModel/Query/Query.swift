@@ -70,10 +70,14 @@ enum QueryLexer {
         index += 1
         continue
       }
+      if character == "-", index + 1 == characters.count || characters[index + 1].isWhitespace {
+        throw QueryError(column: column, message: "expected a term after '-'")
+      }
       if character == "\"" {
         guard let end = characters[(index + 1)...].firstIndex(of: "\"") else {
           throw QueryError(column: column, message: "expected a closing \" for this phrase")
         }
+        if end == index + 1 { throw QueryError(column: column, message: "expected words between the quotes") }
         tokens.append(QueryToken(kind: .phrase, text: String(characters[(index + 1)..<end]), column: column))
         index = end + 1
         continue
@@ -131,6 +135,16 @@ struct QueryParser {
   mutating func parseAnd() throws(QueryError) -> Query {
     var parts: [Query] = []
     while let token = current, token.kind != .close, !(token.kind == .word && token.text.lowercased() == "or") {
+      // `and` may be written out; it is what two terms side by side mean anyway.
+      if token.kind == .word && token.text.lowercased() == "and" {
+        position += 1
+        guard !parts.isEmpty, let next = current, next.kind != .close,
+          !(next.kind == .word && ["and", "or"].contains(next.text.lowercased()))
+        else {
+          throw QueryError(column: parts.isEmpty ? token.column : current?.column ?? endColumn, message: "expected a term \(parts.isEmpty ? "before" : "after") 'and'")
+        }
+        continue
+      }
       parts.append(try parseUnary())
     }
     guard !parts.isEmpty else {
@@ -232,7 +246,7 @@ extension QueryParser {
     let endOfTime = Double(PublishedDate.daysSinceEpoch(year: 10_000, month: 1, day: 1)) * 86_400
     /// The first and last second of a day, or the moment an age points at.
     func moment(_ text: Substring, at offset: Int) throws(QueryError) -> (start: Double, end: Double, isAge: Bool) {
-      if let unit = text.last, let count = Int(text.dropLast()), count >= 0, count < 100_000 {
+      if let unit = text.last?.lowercased().first, let count = Int(text.dropLast()), count >= 0, count < 100_000 {
         let seconds: Double? =
           switch unit {
           case "h": 3600

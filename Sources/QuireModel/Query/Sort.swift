@@ -58,7 +58,9 @@ public struct Sorting: Equatable, Sendable, CustomStringConvertible {
   public var description: String { key.rawValue + (descending ? ":desc" : "") }
 
   /// "year ↓", for the status line.
-  public var label: String { key.label + (key == .listed ? "" : descending ? " ↓" : " ↑") }
+  public var label: String {
+    key == .listed ? (descending ? "as listed, reversed" : "as listed") : key.label + (descending ? " ↓" : " ↑")
+  }
 
   /// The next key in the cycle, keeping the direction.
   public var nextKey: Sorting {
