@@ -204,7 +204,10 @@ extension AppState {
     do {
       query = try Query.parse(text, now: clock())
     } catch {
-      return error
+      // A phrase being typed is searched for as it grows, as if its quote were closed.
+      guard error.message.hasPrefix("expected a closing \""), let closed = try? Query.parse(text + "\"", now: clock())
+      else { return error }
+      query = closed
     }
     filter.search = query == .everything ? "" : text.trimmingCharacters(in: .whitespaces)
     filter.parsedSearch = query

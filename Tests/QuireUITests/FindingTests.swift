@@ -152,6 +152,20 @@ struct FindingTests {
     #expect(status.contains("✗ column 7"))
   }
 
+  @Test("a phrase is searched for as it is typed, before its closing quote")
+  func openPhrase() throws {
+    var state = makeState()
+    state.press(.char("/"))
+    state.type("\"neural net")
+    guard case .search(let prompt) = state.overlay else {
+      Issue.record("no search line")
+      return
+    }
+    #expect(prompt.error == nil)
+    #expect(state.shown == (try reference("\"neural net\"", state)))
+    #expect(state.shown.count < 13)
+  }
+
   @Test("matching ignores case and accents, in the list and on screen")
   func accents() throws {
     var erdos = Listing(title: "On random graphs", authors: ["Paul Erdős", "Alfréd Rényi"], year: 1959, source: SourceLocation(file: "t", line: 1))
