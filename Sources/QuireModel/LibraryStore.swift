@@ -13,7 +13,8 @@ public struct LibraryStore: Sendable {
 
   /// The stored listings; none when there is no file yet. A file with a broken line is
   /// refused rather than half read, so that the next import cannot overwrite it.
-  public func load() throws(StateStore.LoadError) -> [Listing] {
+  /// `progress` hears the share of the file read and the papers so far, now and then.
+  public func load(progress: ((Double, Int) -> Void)? = nil) throws(StateStore.LoadError) -> [Listing] {
     guard FileManager.default.fileExists(atPath: path) else { return [] }
     let text: String
     do {
@@ -21,7 +22,7 @@ public struct LibraryStore: Sendable {
     } catch {
       throw StateStore.LoadError(path: path, reason: "cannot be read")
     }
-    let result = JSONLinesParser(file: path).parse(text)
+    let result = JSONLinesParser(file: path).parse(text, progress: progress)
     if let problem = result.diagnostics.first {
       throw StateStore.LoadError(path: path, reason: "line \(problem.line): \(problem.message)")
     }

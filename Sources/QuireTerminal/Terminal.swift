@@ -66,6 +66,8 @@ public final class Terminal {
     endwin()
   }
 
+  public var isStarted: Bool { started }
+
   public var size: ScreenSize {
     ScreenSize(rows: Int(quire_lines()), cols: Int(quire_cols()))
   }

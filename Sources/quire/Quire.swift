@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import QuireModel
+import QuireTerminal
 import QuireUI
 
 @main
@@ -30,22 +31,35 @@ struct LibraryOptions: ParsableArguments {
 
   var statePath: String { state ?? StateStore.defaultPath(environment: environment) }
 
-  func loadLibrary() throws -> Library {
-    try Self.loadLibrary(file: file, environment: environment)
+  func loadLibrary(progress: ((LoadingProgress) -> Void)? = nil) throws -> Library {
+    try Self.loadLibrary(file: file, environment: environment, progress: progress)
   }
 
-  static func loadLibrary(file: String?, environment: [String: String]) throws -> Library {
+  /// `progress` hears, now and then, what is being read and how far along it is.
+  static func loadLibrary(
+    file: String?, environment: [String: String], progress: ((LoadingProgress) -> Void)? = nil
+  ) throws -> Library {
     guard let file else {
+      let store = LibraryStore(path: LibraryStore.defaultPath(environment: environment))
+      let name = (store.path as NSString).lastPathComponent
       let imported: [Listing]
       do {
-        imported = try LibraryStore(path: LibraryStore.defaultPath(environment: environment)).load()
+        // Reading the file is most of the work; adding the papers to the library the rest.
+        imported = try store.load(progress: progress.map { report in
+          { report(LoadingProgress(what: name, fraction: $0 * 0.8, papers: $1)) }
+        })
       } catch {
         throw QuireFailure(message: error.description)
       }
       if imported.isEmpty { return BuiltinLibrary.load() }
       let builtin = Library(name: BuiltinLibrary.displayName, listings: BuiltinLibrary.listings)
       var library = builtin
-      for listing in imported { library.add(listing) }
+      for (number, listing) in imported.enumerated() {
+        library.add(listing)
+        if number % 4096 == 0, let progress {
+          progress(LoadingProgress(what: name, fraction: 0.8 + 0.2 * Double(number) / Double(imported.count), papers: number))
+        }
+      }
       // Papers, not listings: an imported paper may carry several listings.
       library.name = "built-in list + \(library.count - builtin.count) imported"
       return library
@@ -57,8 +71,11 @@ struct LibraryOptions: ParsableArguments {
       throw QuireFailure(message: "cannot open \(file): \(FileManager.default.fileExists(atPath: file) ? "cannot be read" : "no such file")")
     }
     do {
-      let result = try Importer.read(data, file: file)
-      return Library(name: (file as NSString).lastPathComponent, listings: result.listings, diagnostics: result.diagnostics)
+      let name = (file as NSString).lastPathComponent
+      let result = try Importer.read(data, file: file, progress: progress.map { report in
+        { report(LoadingProgress(what: name, fraction: $0 * 0.8, papers: $1)) }
+      })
+      return Library(name: name, listings: result.listings, diagnostics: result.diagnostics)
     } catch {
       throw QuireFailure(message: "cannot open \(error.description)")
     }
@@ -96,11 +113,36 @@ extension Quire {
     @OptionGroup var options: LibraryOptions
 
     func run() throws {
-      let library = try options.loadLibrary()
+      guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+        // The files' own problems first: they are what a script most needs to hear of.
+        _ = try options.loadLibrary()
+        _ = try options.loadState()
+        throw QuireFailure(message: "the reader needs a terminal; `quire list` prints the library as JSON Lines")
+      }
       let reading = try options.loadState()
       let (keymap, keymapProblems) = KeymapLoader.load(environment: options.environment)
-      guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-        throw QuireFailure(message: "the reader needs a terminal; `quire list` prints the library as JSON Lines")
+      // The terminal starts before a large library is read, so that reading it shows
+      // progress rather than a blank screen.
+      let terminal = Terminal(environment: options.environment)
+      try terminal.start()
+      SignalTrap.install()
+      let started = Date()
+      var lastDrawn = Date.distantPast
+      let library: Library
+      do {
+        library = try options.loadLibrary { progress in
+          if let signalNumber = SignalTrap.take() {
+            terminal.stop()
+            SignalTrap.exitAsSignalled(signalNumber)
+          }
+          let now = Date()
+          guard now.timeIntervalSince(started) > 0.2, now.timeIntervalSince(lastDrawn) >= 0.1 else { return }
+          lastDrawn = now
+          terminal.draw(LoadingScreen.render(progress, size: terminal.size))
+        }
+      } catch {
+        terminal.stop()
+        throw error
       }
       let configPath = Config.defaultPath(environment: options.environment)
       var session = ReaderSession(
@@ -108,7 +150,7 @@ extension Quire {
         keymapPath: KeymapLoader.userPath(environment: options.environment), config: Config.load(path: configPath),
         configPath: configPath, problems: keymapProblems, store: StateStore(path: options.statePath),
         sessionStore: SessionStore(path: SessionStore.defaultPath(environment: options.environment)),
-        environment: options.environment)
+        terminal: terminal)
       if try !session.run() { throw ExitCode.failure }
     }
   }

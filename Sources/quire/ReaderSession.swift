@@ -16,12 +16,12 @@ struct ReaderSession {
 
   init(
     library: Library, reading: ReadingState, keymap: Keymap, keymapPath: String, config: Config, configPath: String,
-    problems: [Diagnostic], store: StateStore, sessionStore: SessionStore, environment: [String: String]
+    problems: [Diagnostic], store: StateStore, sessionStore: SessionStore, terminal: Terminal
   ) {
     self.store = store
     self.sessionStore = sessionStore
     writer = StateWriter(store: store)
-    terminal = Terminal(environment: environment)
+    self.terminal = terminal
     let (session, sessionProblem) = sessionStore.load()
     state = AppState(
       library: library, reading: reading, keymap: keymap, size: ScreenSize(rows: 24, cols: 80),
@@ -33,7 +33,7 @@ struct ReaderSession {
   /// Runs until the user quits; false if the reading state could not be saved.
   mutating func run() throws -> Bool {
     SignalTrap.install()
-    try terminal.start()
+    if !terminal.isStarted { try terminal.start() }
     _ = Reader.update(&state, .resize(terminal.size))
     terminal.draw(Renderer.render(state), full: true)
     index.start(state.library)

@@ -185,3 +185,43 @@ struct ListQueryTests {
     #expect(added.hasSuffix("Z") && added.count == 20)
   }
 }
+
+/// A library large enough that reading it takes a moment: progress, not a blank screen.
+@Suite(
+  "Starting on a large library", .enabled(if: Tmux.isAvailable, "tmux is not installed"),
+  .timeLimit(.minutes(2)))
+struct LargeLibraryStartTests {
+  static func writeLibrary(_ scratch: Scratch, papers: Int) throws {
+    var text = ""
+    text.reserveCapacity(papers * 200)
+    for number in 0..<papers {
+      text += #"{"title":"Generated paper \#(number)","untitled":false,"authors":["Ann Other"],"year":2000,"#
+        + #""abstract":"An abstract long enough to take a little reading, number \#(number)."}"# + "\n"
+    }
+    try scratch.write(scratch.dataHome + "/quire/library.jsonl", text)
+  }
+
+  @Test func readingShowsProgressThenTheList() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    try Self.writeLibrary(scratch, papers: 60_000)
+    let (tmux, run) = try await startQuire(scratch, cols: 100, rows: 20)
+    defer { tmux.kill() }
+    let loading = try await tmux.waitForScreen(containing: "reading library.jsonl", timeout: .seconds(30))
+    #expect(loading.contains("papers"))
+    try await tmux.waitForScreen(containing: "1/60013", timeout: .seconds(90))
+    try await tmux.press("q")
+    try await expectCleanExit(tmux, run, status: 0)
+  }
+
+  @Test func ctrlCWhileReadingGivesTheTerminalBack() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    try Self.writeLibrary(scratch, papers: 60_000)
+    let (tmux, run) = try await startQuire(scratch, cols: 100, rows: 20)
+    defer { tmux.kill() }
+    try await tmux.waitForScreen(containing: "reading library.jsonl", timeout: .seconds(30))
+    try await tmux.press("C-c")
+    try await expectCleanExit(tmux, run, status: 130)
+  }
+}

@@ -210,3 +210,20 @@ struct ScreenTests {
     }
   }
 }
+
+@Suite("Loading screen")
+struct LoadingScreenTests {
+  @Test("reading a large library shows the file, a bar, the share and the papers so far")
+  func loading() {
+    let grid = LoadingScreen.render(LoadingProgress(what: "library.jsonl", fraction: 0.45, papers: 45_000), size: ScreenSize(rows: 10, cols: 60))
+    let lines = grid.lines
+    #expect(lines[0].hasPrefix(" quire · reading library.jsonl"))
+    #expect(lines[5].contains("█") && lines[5].contains("░"))
+    #expect(lines[5].contains(" 45%  45000 papers"))
+    #expect(lines[9].contains("Ctrl-C stops"))
+    // Any size, down to nothing, draws without trouble.
+    for (rows, cols) in [(0, 0), (1, 1), (2, 10), (3, 200)] {
+      #expect(LoadingScreen.render(LoadingProgress(what: "x", fraction: 2, papers: 1), size: ScreenSize(rows: rows, cols: cols)).rows == rows)
+    }
+  }
+}
