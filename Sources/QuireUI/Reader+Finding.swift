@@ -22,6 +22,20 @@ extension Reader {
     case .complete:
       completeQuery(&prompt.input, &state)
     default:
+      // Keys that type nothing, do nothing in a prompt, and move in the list (Up, Down,
+      // PageUp…) move the selection
+      // while typing goes on, as in fzf.
+      if key.typedCharacter == nil, state.keymap.command(for: key, in: .input) == nil,
+        let command = state.keymap.command(for: key, in: .list),
+        [.down, .up, .pageDown, .pageUp, .halfPageDown, .halfPageUp].contains(command)
+      {
+        let focus = state.focus
+        state.focus = .list
+        _ = perform(command, &state)
+        state.focus = focus
+        state.overlay = .search(prompt)
+        return []
+      }
       guard editLine(key, &prompt.input, &state) else {
         state.overlay = .search(prompt)
         return []

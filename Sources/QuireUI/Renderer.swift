@@ -87,7 +87,9 @@ public enum Renderer {
         if !entry.tags.isEmpty && titleCols >= 12 {
           let tags = TerminalText.truncate(entry.tags.map { "#" + $0 }.joined(separator: " "), to: titleCols / 3)
           tagCols = TerminalText.width(tags) + 1
-          grid.put(tags, row: row, col: col + titleCols - tagCols + 1, limit: tagCols - 1, role: .tag)
+          grid.put(
+            tags, row: row, col: col + titleCols - tagCols + 1, limit: tagCols - 1, role: .tag,
+            marking: TextNormalizer.matchRanges(of: state.highlights, in: tags))
         }
         let label = TerminalText.truncate(paper.compactLabel, to: titleCols - tagCols)
         grid.put(

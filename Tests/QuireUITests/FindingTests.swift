@@ -152,6 +152,30 @@ struct FindingTests {
     #expect(status.contains("✗ column 7"))
   }
 
+  @Test("Up and Down move the selection while the search line stays open; matching tags are marked")
+  func movingWhileSearching() {
+    let library = BuiltinLibrary.load()
+    var reading = ReadingState()
+    reading[library[1].id] = PaperState(tags: ["deepish"])
+    var state = makeState(reading: reading, library: library)
+    state.press(.char("/"))
+    state.type("deep")
+    let first = state.selectedPaper?.id
+    state.press(.down)
+    #expect(state.selectedPaper?.id != first)
+    state.press(.up)
+    #expect(state.selectedPaper?.id == first)
+    guard case .search(let prompt) = state.overlay else {
+      Issue.record("the search line closed")
+      return
+    }
+    #expect(prompt.input.text == "deep")
+    let grid = Renderer.render(state)
+    let tagRow = (0..<grid.rows).first { row in (0..<grid.cols).contains { grid[row, $0].text == "#" } }
+    let marked = tagRow.map { row in (0..<grid.cols).filter { grid[row, $0].role == .match || grid[row, $0].role == .matchSelected }.map { grid[row, $0].text }.joined() }
+    #expect(marked?.contains("deep") == true)
+  }
+
   @Test("a phrase is searched for as it is typed, before its closing quote")
   func openPhrase() throws {
     var state = makeState()
