@@ -127,7 +127,7 @@ extension AppState {
     setOrder(library.indices(sortedBy: newSort, reading: reading))
     if combinedQuery == .everything {
       shown = order
-    } else if let last = lastResult, last.readingVersion == readingVersion {
+    } else if let last = lastResult, last.readingVersion == readingVersion, last.query == combinedQuery {
       let papers = last.papers
       // The same papers, in the new order: no need to search again.
       shown = inOrder(papers)
@@ -171,8 +171,8 @@ extension AppState {
       do {
         let query = try Query.parse(view.query, now: clock())
         let papers = index.evaluate(query, reading: readingIndex, library: library, within: nil)
-        let unread = index.evaluate(.and([query, .status(.unread)]), reading: readingIndex, library: library, within: papers)
-        entries.append(ViewList.Entry(name: view.name, query: view.query, unread: unread.count, total: papers.count))
+        let unread = papers.subtracting(readingIndex.read).count
+        entries.append(ViewList.Entry(name: view.name, query: view.query, unread: unread, total: papers.count))
       } catch {
         entries.append(ViewList.Entry(name: view.name, query: view.query, unread: 0, total: 0, problem: error.description))
       }

@@ -140,11 +140,6 @@ extension Reader {
       return
     case .redraw: break
     default:
-      if state.keymap.command(for: key, in: .input) == .accept {
-        state.overlay = nil
-        state.switchView(to: list.selected == 0 ? nil : list.selected - 1)
-        return
-      }
       state.overlay = nil  // any other key closes the list, as help does
       return
     }
