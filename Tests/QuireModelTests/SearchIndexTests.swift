@@ -358,7 +358,15 @@ struct SearchIndexPropertyTests {
     values[Int.random(in: 0..<values.count, using: &rng)]
   }
 
-  static func phrase(_ count: ClosedRange<Int>, _ rng: inout some RandomNumberGenerator) -> String {
+  /// The words whose folded text byte comparison judges alone (see `FoldedText`).
+  static let plainWords = words.filter { word in
+    var cache = FoldedText.PlainnessCache()
+    return cache.isPlain(TextNormalizer.key(word))
+  }
+
+  static func phrase(
+    _ count: ClosedRange<Int>, _ rng: inout some RandomNumberGenerator, from words: [String] = words
+  ) -> String {
     let separators = [" ", " ", " ", ", ", "-", ": "]
     var text = ""
     for position in 0..<Int.random(in: count, using: &rng) {
@@ -368,13 +376,18 @@ struct SearchIndexPropertyTests {
     return text
   }
 
-  static func makeLibrary(_ rng: inout some RandomNumberGenerator) -> Library {
-    let listings = (0..<Int.random(in: 0...24, using: &rng)).map { number in
+  /// A library of some papers; with `exotic` below 1, only that share of them may have text
+  /// byte comparison cannot judge (which is slowly compared).
+  static func makeLibrary(
+    _ rng: inout some RandomNumberGenerator, papers: ClosedRange<Int> = 0...24, exotic: Double = 1
+  ) -> Library {
+    let listings = (0..<Int.random(in: papers, using: &rng)).map { number in
+      let words = Double.random(in: 0..<1, using: &rng) < exotic ? words : plainWords
       var listing = Listing(source: SourceLocation(file: "generated", line: number + 1))
-      if Int.random(in: 0..<8, using: &rng) > 0 { listing.title = phrase(1...5, &rng) + " \(number)" }
+      if Int.random(in: 0..<8, using: &rng) > 0 { listing.title = phrase(1...5, &rng, from: words) + " \(number)" }
       listing.authors = (0..<Int.random(in: 0...3, using: &rng)).map { _ in pick(names, &rng) }
       if Bool.random(using: &rng) { listing.venue = "Journal of " + pick(words, &rng) }
-      if Int.random(in: 0..<4, using: &rng) > 0 { listing.abstract = phrase(0...30, &rng) }
+      if Int.random(in: 0..<4, using: &rng) > 0 { listing.abstract = phrase(0...30, &rng, from: words) }
       if Int.random(in: 0..<4, using: &rng) > 0 { listing.year = Int.random(in: 1995...2025, using: &rng) }
       if Int.random(in: 0..<4, using: &rng) > 0 {
         listing.added = Date(timeIntervalSince1970: Double.random(in: 0...1_000, using: &rng))
@@ -475,6 +488,222 @@ struct ReadingIndexTests {
         #expect(index.evaluate(query, reading: kept, library: library) == fresh, "\(text) after paper \(paper) changed")
         #expect(fresh == SearchIndexTests.reference(query, library, reading), "\(text)")
       }
+    }
+  }
+}
+
+// MARK: - Index files
+
+@Suite("Search index files")
+struct SearchIndexFileTests {
+  /// A folder of its own under the temporary folder, removed when the test ends.
+  final class Folder {
+    let path: String
+
+    init() throws {
+      path = NSTemporaryDirectory() + "/quire-index-\(UUID().uuidString)"
+      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    func file(_ name: String = "search.index") -> String { path + "/" + name }
+  }
+
+  /// A generated library of a few thousand papers (with the words, some exotic, of the
+  /// generated scenarios) and a reading state for it.
+  static let generated: (library: Library, reading: ReadingState) = {
+    var rng = Xoshiro(seed: (1, 2, 3, 4))
+    let library = SearchIndexPropertyTests.makeLibrary(&rng, papers: 3_000...3_000, exotic: 0.05)
+    return (library, SearchIndexPropertyTests.makeReading(library, &rng))
+  }()
+
+  static let queries = [
+    "deep", "learning", "\"neural network\"", "title:gans", "author:erdos", "author:\"smith-jones\"", "venue:theorie",
+    "abstract:\"of the\"", "doi:deep", "arxiv:1711", "year:2010", "year:>=2020 -year:2024", "added:1970-01-01",
+    "resume", "naive", "深層", "学習", "가", "각", "ﾊﾞ", "ทำ", "が", "Ω", "x-ray", "o'neil", "100%", "a&b", "unicode",
+    "xqzjv", "e", "tag:gan", "tag:深層", "note:deep", "is:read", "-is:read gen", "(erdos or zhang) -smith",
+    "id:0", "id:a", "id:3f", "\"!!\"", "12", "\"learning 1\"",
+  ]
+
+  /// The same results from both indexes, for the fixed queries and generated ones, with and
+  /// without `within`.
+  static func expectSameResults(
+    _ opened: SearchIndex, _ built: SearchIndex, _ library: Library, _ reading: ReadingState,
+    sourceLocation: Testing.SourceLocation = #_sourceLocation
+  ) throws {
+    var rng = Xoshiro(seed: (5, 6, 7, 8))
+    let ids = library.papers.prefix(40).map { "id:" + $0.id.rawValue.prefix(Int.random(in: 1...16, using: &rng)) }
+    var queries = try (Self.queries + ids).map { try Query.parse($0) }
+    queries += (0..<100).map { _ in SearchIndexPropertyTests.makeQuery(depth: 3, &rng) }
+    let odd = PaperSet(capacity: library.count, members: stride(from: 1, to: library.count, by: 2))
+    let reading = ReadingIndex(reading: reading, library: library)
+    var matched = 0
+    for query in queries {
+      let expected = built.evaluate(query, reading: reading, library: library)
+      #expect(opened.evaluate(query, reading: reading, library: library) == expected, "\(query)", sourceLocation: sourceLocation)
+      let narrowed = opened.evaluate(query, reading: reading, library: library, within: odd)
+      #expect(narrowed == expected.intersection(odd), "\(query) within odd papers", sourceLocation: sourceLocation)
+      if !expected.isEmpty && expected.count < library.count { matched += 1 }
+    }
+    // The queries tell papers apart: many find some papers, not all.
+    if library.count > 100 { #expect(matched > queries.count / 3, sourceLocation: sourceLocation) }
+  }
+
+  @Test("an index written and opened again answers as the one built")
+  func roundTrip() throws {
+    let (library, reading) = Self.generated
+    let built = SearchIndex(library: library)
+    let folder = try Folder()
+    try built.write(to: folder.file(), fingerprint: "library 1")
+    let opened = try #require(SearchIndex.open(path: folder.file(), fingerprint: "library 1"))
+    #expect(opened.count == library.count)
+    #expect(opened != built && opened == opened)
+    try Self.expectSameResults(opened, built, library, reading)
+    // And against `Query.matches` itself, for a few.
+    for text in ["deep -is:read", "author:erdos year:>=2000", "résumé or 가", "id:1"] {
+      let query = try Query.parse(text)
+      #expect(opened.evaluate(query, reading: reading, library: library) == SearchIndexTests.reference(query, library, reading), "\(text)")
+    }
+    // Nothing is left beside the file.
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["search.index"])
+  }
+
+  @Test("the sample library, an empty one and a one-paper one survive the trip")
+  func smallLibraries() throws {
+    let folder = try Folder()
+    for library in [SearchIndexTests.sample, SearchIndexTests.library([]), SearchIndexTests.library([.init(title: "Ω")])] {
+      let built = SearchIndex(library: library)
+      try built.write(to: folder.file(), fingerprint: "")
+      let opened = try #require(SearchIndex.open(path: folder.file(), fingerprint: ""))
+      #expect(opened.count == library.count)
+      try Self.expectSameResults(opened, built, library, ReadingState())
+    }
+  }
+
+  @Test("writing again replaces the file; the index opened before keeps its own")
+  func replace() throws {
+    let folder = try Folder()
+    let first = SearchIndexTests.sample
+    let second = SearchIndexTests.library([.init(title: "Another paper"), .init(title: "Deep thoughts")])
+    try SearchIndex(library: first).write(to: folder.file(), fingerprint: "one")
+    let old = try #require(SearchIndex.open(path: folder.file(), fingerprint: "one"))
+    try SearchIndex(library: second).write(to: folder.file(), fingerprint: "two")
+    #expect(SearchIndex.open(path: folder.file(), fingerprint: "one") == nil)
+    let new = try #require(SearchIndex.open(path: folder.file(), fingerprint: "two"))
+    #expect(Array(new.evaluate(.text("deep", nil), reading: ReadingState(), library: second)) == [1])
+    #expect(Array(old.evaluate(.text("deep", nil), reading: ReadingState(), library: first)) == [0])
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["search.index"])
+  }
+
+  @Test("a folder that does not exist yet is made; one that cannot be is an error")
+  func folders() throws {
+    let folder = try Folder()
+    let index = SearchIndex(library: SearchIndexTests.sample)
+    try index.write(to: folder.file("cache/quire/search.index"), fingerprint: "f")
+    #expect(SearchIndex.open(path: folder.file("cache/quire/search.index"), fingerprint: "f") != nil)
+    #expect(FileManager.default.createFile(atPath: folder.file("plain"), contents: Data()))
+    #expect(throws: SearchIndex.WriteError.self) { try index.write(to: folder.file("plain/search.index"), fingerprint: "f") }
+  }
+
+  @Test("a missing, empty, truncated, lengthened or foreign file, or another fingerprint, opens as nil")
+  func refused() throws {
+    let folder = try Folder()
+    let path = folder.file()
+    try SearchIndex(library: SearchIndexTests.sample).write(to: path, fingerprint: "size 10 mtime 20 quire 1.0")
+    let whole = try Data(contentsOf: URL(fileURLWithPath: path))
+    #expect(SearchIndex.open(path: path, fingerprint: "size 10 mtime 20 quire 1.0") != nil)
+    #expect(SearchIndex.open(path: path, fingerprint: "size 10 mtime 21 quire 1.0") == nil)
+    #expect(SearchIndex.open(path: path, fingerprint: "") == nil)
+    #expect(SearchIndex.open(path: folder.file("missing"), fingerprint: "size 10 mtime 20 quire 1.0") == nil)
+    #expect(SearchIndex.open(path: folder.path, fingerprint: "size 10 mtime 20 quire 1.0") == nil)
+
+    func opens(_ bytes: Data) throws -> Bool {
+      try bytes.write(to: URL(fileURLWithPath: path))
+      return SearchIndex.open(path: path, fingerprint: "size 10 mtime 20 quire 1.0") != nil
+    }
+    #expect(try opens(whole))
+    #expect(try !opens(Data()))
+    for length in [1, 7, 8, 63, 64, 65, 200, whole.count / 2, whole.count - 65, whole.count - 64, whole.count - 1] {
+      #expect(try !opens(whole.prefix(length)), "truncated to \(length) bytes")
+    }
+    #expect(try !opens(whole + [0]))
+    #expect(try !opens(Data(repeating: 0, count: whole.count)))
+    #expect(try !opens(Data("not an index at all, but long enough to have a header's worth of bytes in it".utf8)))
+    // Any byte of the header, table or fingerprint changed.
+    let headerEnd = Self.headerLength(whole)
+    #expect(headerEnd > 400)
+    for position in 0..<headerEnd {
+      var damaged = whole
+      damaged[position] ^= 0x10
+      #expect(try !opens(damaged), "byte \(position) changed")
+    }
+  }
+
+  @Test("a file damaged inside its columns may answer wrongly, but never crashes or reads outside")
+  func damagedColumns() throws {
+    var rng = Xoshiro(seed: (9, 9, 9, 9))
+    let library = SearchIndexPropertyTests.makeLibrary(&rng, papers: 300...300, exotic: 0.05)
+    let reading = ReadingIndex(reading: SearchIndexPropertyTests.makeReading(library, &rng), library: library)
+    let folder = try Folder()
+    let path = folder.file()
+    try SearchIndex(library: library).write(to: path, fingerprint: "f")
+    let whole = try Data(contentsOf: URL(fileURLWithPath: path))
+    let queries = try ["deep", "\"neural network\"", "author:smith", "title:ne", "resume", "가", "id:3", "doi:x", "arxiv:17", "year:2000"]
+      .map { try Query.parse($0) }
+    let columns = Self.columns(whole).filter { !$0.isEmpty }
+    var opened = 0
+    for round in 0..<300 {
+      var damaged = whole
+      // A few bytes of each column in turn, or a run of them (an offset made huge or negative).
+      let column = columns[round % columns.count]
+      let start = Int.random(in: column, using: &rng)
+      let length = round % 3 == 0 ? Int.random(in: 1...16, using: &rng) : 1
+      for position in start..<min(start + length, whole.count) { damaged[position] = UInt8.random(in: 0...255, using: &rng) }
+      try damaged.write(to: URL(fileURLWithPath: path))
+      guard let index = SearchIndex.open(path: path, fingerprint: "f") else { continue }
+      opened += 1
+      for query in queries {
+        _ = index.evaluate(query, reading: reading, library: library)
+        _ = index.evaluate(.not(query), reading: reading, library: library)
+      }
+    }
+    #expect(opened > 100)
+  }
+
+  /// Where each column of a file lies, from its table.
+  static func columns(_ file: Data) -> [Range<Int>] {
+    func integer(at offset: Int) -> Int { (0..<8).reduce(0) { $0 | Int(file[offset + $1]) << (8 * $1) } }
+    let columnCount = Int(file[20]) | Int(file[21]) << 8
+    return (0..<columnCount).map { column in
+      let entry = IndexFileLayout.headerSize + column * IndexFileLayout.tableEntrySize
+      return integer(at: entry)..<(integer(at: entry) + integer(at: entry + 8))
+    }
+  }
+
+  /// The length of a file's header, column table and fingerprint.
+  static func headerLength(_ file: Data) -> Int {
+    let columnCount = Int(file[20]) | Int(file[21]) << 8
+    let fingerprintLength = Int(file[32]) | Int(file[33]) << 8
+    return IndexFileLayout.headerSize + columnCount * IndexFileLayout.tableEntrySize + fingerprintLength
+  }
+
+  @Test("id: prefixes are compared as String.hasPrefix compares, for any id")
+  func idPrefixes() {
+    var rng = Xoshiro(seed: (3, 1, 4, 1))
+    let alphabet = ["a", "0", "f", "-", "2", "\r", "\n", "\r\n", "e", "\u{301}", "é", "k", "\u{212A}", ";", "\u{37E}", "가", "\u{1100}", "\u{1161}"]
+    func string(_ length: ClosedRange<Int>) -> String {
+      (0..<Int.random(in: length, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined()
+    }
+    var raw = ["0123abcd0123abcd", "0123abcd0123abcd-2", "", "ABC"]
+    raw += (0..<300).map { _ in string(0...6) }
+    let ids = PaperIDs(raw.map { PaperID($0) })
+    let all = PaperSet(capacity: raw.count, full: true)
+    var prefixes = ["", "0123abcd0123abcd", "0123abcd0123abcd-", "0123abcd0123abcd-3", "abc", "\r", "e", "k"]
+    prefixes += (0..<300).map { _ in string(1...3) }
+    for prefix in prefixes {
+      let expected = PaperSet(capacity: raw.count, members: raw.indices.filter { raw[$0].hasPrefix(prefix) })
+      #expect(ids.papers(among: all, withPrefix: prefix) == expected, "\(prefix.unicodeScalars.map(\.value))")
     }
   }
 }

@@ -16,6 +16,16 @@ public struct PaperSet: Sendable, Equatable, Sequence {
     if full { clearTail() }
   }
 
+  /// The set whose words (64 members each, the first in the lowest bit) are these; nil
+  /// when they are too few or too many for the capacity, or set bits past it.
+  init?(capacity: Int, words: some Collection<UInt64>) {
+    guard capacity >= 0, words.count == capacity / 64 + (capacity % 64 == 0 ? 0 : 1) else { return nil }
+    self.capacity = capacity
+    self.words = Array(words)
+    let used = capacity & 63
+    if used != 0, self.words[self.words.count - 1] >> UInt64(used) != 0 { return nil }
+  }
+
   /// The set of the given members.
   public init(capacity: Int, members: some Sequence<Int>) {
     self.init(capacity: capacity)

@@ -17,24 +17,26 @@ public final class SearchIndex: Sendable {
   /// The number of papers indexed: the library's count when the index was built.
   public let count: Int
   /// The folded text, then `padding` zero bytes so that vector loads may run past the end.
-  private let text: [UInt8]
-  private let front: Section
-  private let abstracts: Section
-  private let identifiers: Section
+  let text: Column<UInt8>
+  let front: Section
+  let abstracts: Section
+  let identifiers: Section
   /// The words of each field from title to abstract, by `Slot.rawValue`: rare needles are
   /// looked up here instead of read for.
-  private let words: [WordIndex]
-  private let years: [Int]
+  let words: [WordIndex]
+  let years: Column<Int>
   /// The papers with a year (`years` holds 0 for the others).
-  private let dated: PaperSet
+  let dated: PaperSet
   /// Seconds since 1970; NaN for papers with no date added, which no range contains.
-  private let addedSeconds: [Double]
+  let addedSeconds: Column<Double>
   /// Papers whose folded text has characters that byte comparison cannot judge alone
   /// (see `FoldedText.isPlain`): text terms check these as `Query.matches` does.
-  private let exotic: PaperSet
+  let exotic: PaperSet
   /// How often each byte occurs in (a sample of) the text: a needle is looked for by its
   /// rarest bytes.
-  private let byteFrequency: [Int]
+  let byteFrequency: Column<Int>
+  /// Every paper's id, for `id:` without going to the library's papers.
+  let ids: PaperIDs
 
   static let fieldSeparator: UInt8 = 0x1E
   static let authorSeparator: UInt8 = 0x1F
@@ -52,16 +54,37 @@ public final class SearchIndex: Sendable {
     let slots: ClosedRange<Slot>
     /// Where each field starts in the buffer: one offset per slot per paper, then where
     /// the section ends. A field ends one byte (its separator) before the next one starts.
-    let starts: [Int]
+    let starts: Column<Int>
+    /// Where the section lies in the buffer: from the first start to the last.
+    let bounds: ClosedRange<Int>
+
+    /// With `starts` holding at least the section's end, which is not before its start.
+    init(slots: ClosedRange<Slot>, starts: Column<Int>) {
+      self.slots = slots
+      self.starts = starts
+      bounds = starts[0]...starts[starts.count - 1]
+    }
+
+    /// The section of `papers` papers whose fields start at `starts`, from `start` to
+    /// `end` in the buffer; nil when `starts` does not fit. Only both ends are checked, in
+    /// constant time: `window` keeps every search inside the section whatever lies between.
+    init?(slots: ClosedRange<Slot>, starts: Column<Int>, papers: Int, from start: Int, to end: Int) {
+      let width = slots.upperBound.rawValue - slots.lowerBound.rawValue + 1
+      guard start <= end, starts.count == papers * width + 1, starts[0] == start, starts[starts.count - 1] == end
+      else { return nil }
+      self.init(slots: slots, starts: starts)
+    }
 
     var width: Int { slots.upperBound.rawValue - slots.lowerBound.rawValue + 1 }
 
     /// Where a paper's fields `slots` (some of this section's) lie, without the separator
-    /// after the last.
+    /// after the last. Always inside the section, even if a damaged file's starts are not
+    /// in order (each clamp costs a conditional move).
     func window(of paper: Int, _ slots: ClosedRange<Slot>) -> Range<Int> {
       let first = paper * width + slots.lowerBound.rawValue - self.slots.lowerBound.rawValue
       let last = paper * width + slots.upperBound.rawValue - self.slots.lowerBound.rawValue
-      return starts[first]..<(starts[last + 1] - 1)
+      let lower = min(max(starts[first], bounds.lowerBound), bounds.upperBound)
+      return lower..<min(max(starts[last + 1] &- 1, lower), bounds.upperBound)
     }
 
     /// Where a paper's part of the section starts (for `count`, where the section ends).
@@ -73,28 +96,35 @@ public final class SearchIndex: Sendable {
     let pieces = Self.split(papers.indices, into: papers.count >= 2_000 ? Self.workerCount : 1)
     let folded = Self.concurrentMap(pieces) { FoldedPiece(papers[$0]) }
 
-    // The pieces' sections, joined section by section.
-    var text: [UInt8] = []
-    text.reserveCapacity(folded.reduce(Self.padding) { $0 + $1.front.count + $1.abstracts.count + $1.identifiers.count })
-    func join(
-      _ part: KeyPath<FoldedPiece, [UInt8]>, _ starts: KeyPath<FoldedPiece, [Int]>, _ slots: ClosedRange<Slot>
-    ) -> Section {
-      var joined: [Int] = []
-      joined.reserveCapacity(papers.count * (slots.upperBound.rawValue - slots.lowerBound.rawValue + 1) + 1)
-      for piece in folded {
-        let base = text.count
-        text.append(contentsOf: piece[keyPath: part])
-        joined.append(contentsOf: piece[keyPath: starts].lazy.map { $0 + base })
+    // The pieces' sections, joined section by section, straight into the text's column (the
+    // text is most of the index: a copy would double what building it takes at its peak).
+    let length = folded.reduce(0) { $0 + $1.front.count + $1.abstracts.count + $1.identifiers.count }
+    var sectionStarts: [[Int]] = []
+    var frequencies: [Int] = []
+    let text = Column<UInt8>(count: length + Self.padding) { text in
+      var end = 0
+      for (part, starts, width) in [
+        (\FoldedPiece.front, \FoldedPiece.frontStarts, 3), (\.abstracts, \.abstractStarts, 1),
+        (\.identifiers, \.identifierStarts, 2),
+      ] {
+        var joined: [Int] = []
+        joined.reserveCapacity(papers.count * width + 1)
+        for piece in folded {
+          let base = end
+          joined.append(contentsOf: piece[keyPath: starts].lazy.map { $0 + base })
+          end = UnsafeMutableBufferPointer(rebasing: text[end...]).initialize(fromContentsOf: piece[keyPath: part]) + end
+        }
+        joined.append(end)
+        sectionStarts.append(joined)
       }
-      joined.append(text.count)
-      return Section(slots: slots, starts: joined)
+      frequencies = Self.sampleFrequencies(UnsafeBufferPointer(rebasing: text[..<end]))
+      UnsafeMutableBufferPointer(rebasing: text[end...]).initialize(repeating: 0)
     }
-    front = join(\.front, \.frontStarts, .title ... .venue)
-    abstracts = join(\.abstracts, \.abstractStarts, .abstract ... .abstract)
-    identifiers = join(\.identifiers, \.identifierStarts, .doi ... .arxiv)
-    byteFrequency = Self.sampleFrequencies(text)
-    text.append(contentsOf: repeatElement(0, count: Self.padding))
     self.text = text
+    front = Section(slots: .title ... .venue, starts: Column(sectionStarts[0]))
+    abstracts = Section(slots: .abstract ... .abstract, starts: Column(sectionStarts[1]))
+    identifiers = Section(slots: .doi ... .arxiv, starts: Column(sectionStarts[2]))
+    byteFrequency = Column(frequencies)
 
     var exotic = PaperSet(capacity: papers.count)
     for (range, piece) in zip(pieces, folded) {
@@ -111,24 +141,44 @@ public final class SearchIndex: Sendable {
       if let added = paper.added { addedSeconds[index] = added.timeIntervalSince1970 }
     }
     let sections = [front, front, front, abstracts]
-    let foldedText = text
     self.words = Self.concurrentMap(Array(Slot.title.rawValue...Slot.abstract.rawValue)) { slot in
       let section = sections[slot]
       let field = Slot(rawValue: slot)!
-      return WordIndex(text: foldedText, paperCount: papers.count) { section.window(of: $0, field...field) }
+      return WordIndex(text: text, paperCount: papers.count) { section.window(of: $0, field...field) }
     }
     self.count = papers.count
     self.exotic = exotic
+    self.years = Column(years)
+    self.dated = dated
+    self.addedSeconds = Column(addedSeconds)
+    self.ids = PaperIDs(papers.lazy.map(\.id))
+  }
+
+  /// An index of parts that fit together: one read from a file.
+  init(
+    count: Int, text: Column<UInt8>, front: Section, abstracts: Section, identifiers: Section, words: [WordIndex],
+    years: Column<Int>, dated: PaperSet, addedSeconds: Column<Double>, exotic: PaperSet, byteFrequency: Column<Int>,
+    ids: PaperIDs
+  ) {
+    self.count = count
+    self.text = text
+    self.front = front
+    self.abstracts = abstracts
+    self.identifiers = identifiers
+    self.words = words
     self.years = years
     self.dated = dated
     self.addedSeconds = addedSeconds
+    self.exotic = exotic
+    self.byteFrequency = byteFrequency
+    self.ids = ids
   }
 
-  /// Roughly the bytes the index holds.
+  /// Roughly the bytes the index holds (for an opened index, the size of its file).
   public var memoryFootprint: Int {
-    let offsets = front.starts.capacity + abstracts.starts.capacity + identifiers.starts.capacity
-    return text.capacity + (offsets + years.capacity + addedSeconds.capacity + byteFrequency.capacity) * 8
-      + (dated.capacity / 8) * 2 + words.reduce(0) { $0 + $1.memoryFootprint }
+    let sections = [front, abstracts, identifiers].reduce(0) { $0 + $1.starts.byteCount }
+    return text.byteCount + sections + years.byteCount + addedSeconds.byteCount + byteFrequency.byteCount
+      + (dated.capacity / 8) * 2 + ids.memoryFootprint + words.reduce(0) { $0 + $1.memoryFootprint }
   }
 
   /// The papers (by index in `library`) that `query` matches: exactly those for which
@@ -147,7 +197,7 @@ public final class SearchIndex: Sendable {
     precondition(library.count == count, "the search index was built for \(count) papers, not \(library.count)")
     let candidates = within ?? PaperSet(capacity: count, full: true)
     precondition(candidates.capacity == count, "`within` holds \(candidates.capacity) papers, not \(count)")
-    var evaluation = Evaluation(index: self, reading: reading, library: library)
+    var evaluation = Evaluation(index: self, reading: reading)
     return evaluation.matches(query, among: candidates)
   }
 }
@@ -155,17 +205,12 @@ public final class SearchIndex: Sendable {
 // MARK: - Evaluating a query
 
 /// One evaluation: the query's terms are answered as sets, each looking only at the
-/// papers that can still match (`among`).
+/// papers that can still match (`among`). It never goes to the library: everything it needs
+/// is in the index, which may have been opened from a file while the library's papers are
+/// still on disk.
 private struct Evaluation {
   let index: SearchIndex
   let reading: ReadingIndex
-  let library: Library
-
-  init(index: SearchIndex, reading: ReadingIndex, library: Library) {
-    self.index = index
-    self.reading = reading
-    self.library = library
-  }
 
   mutating func matches(_ query: Query, among candidates: PaperSet) -> PaperSet {
     if candidates.isEmpty { return candidates }
@@ -236,9 +281,7 @@ private struct Evaluation {
     case .note:
       return papers(among: candidates, withNotes: needle.isFound)
     case .id:
-      let prefix = text.lowercased()
-      let papers = library.papers
-      return index.filter(candidates) { papers[$0].id.rawValue.hasPrefix(prefix) }
+      return index.ids.papers(among: candidates, withPrefix: text.lowercased())
     case nil:
       // The short fields first: the abstracts of papers found there need not be read.
       var found = index.search(needle, in: .title ... .venue, among: candidates)
@@ -253,9 +296,7 @@ private struct Evaluation {
   func papers(among candidates: PaperSet, taggedWith test: (String) -> Bool) -> PaperSet {
     var found = PaperSet(capacity: candidates.capacity)
     if candidates.isEmpty { return found }
-    for (tag, papers) in reading.papersByTag where test(tag) {
-      for paper in papers where candidates.contains(paper) { found.insert(paper) }
-    }
+    for (tag, papers) in reading.papersByTag where test(tag) { found.formUnion(papers.intersection(candidates)) }
     return found
   }
 
@@ -381,7 +422,8 @@ extension SearchIndex {
     var position = section.window(of: paper, slots).lowerBound
     let stop = section.window(of: run.upperBound - 1, slots).upperBound
     while let hit = searcher.firstMatch(in: base, needle: needle, from: position, to: stop) {
-      while section.start(of: paper + 1) <= hit { paper += 1 }
+      // (A hit lies before the run's end, so the first test only holds for a damaged file.)
+      while paper + 1 < run.upperBound, section.start(of: paper + 1) <= hit { paper += 1 }
       let fields = section.window(of: paper, slots)
       if hit < fields.lowerBound {
         position = fields.lowerBound
@@ -451,7 +493,7 @@ extension SearchIndex {
   }
 
   /// Counts bytes over about two million places spread through the text.
-  fileprivate static func sampleFrequencies(_ text: [UInt8]) -> [Int] {
+  fileprivate static func sampleFrequencies(_ text: UnsafeBufferPointer<UInt8>) -> [Int] {
     var frequency = [Int](repeating: 0, count: 256)
     let step = max(1, text.count / 2_000_000)
     var position = 0
@@ -626,7 +668,7 @@ private struct ByteSearcher: Sendable {
   let head: UInt64
   let headMask: UInt64
 
-  init(_ needle: [UInt8], frequencies: [Int]?) {
+  init(_ needle: [UInt8], frequencies: Column<Int>?) {
     precondition(!needle.isEmpty, "an empty needle matches everywhere and is never searched for")
     self.needle = needle
     // The rarest byte, then the rarest byte of another word: the letters of a common word

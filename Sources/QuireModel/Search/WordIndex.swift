@@ -9,20 +9,42 @@
 /// needles the lists are long and the scan, stopping at each paper's first match, wins;
 /// `papers(containing:)` says so by returning nil.
 struct WordIndex: Sendable {
-  /// Every distinct word, each followed by a 0x0A byte, then padding for vector loads.
-  let vocabulary: [UInt8]
+  /// Every distinct word, each followed by a 0x0A byte, then `padding` bytes.
+  let vocabulary: Column<UInt8>
   /// Where each word starts in `vocabulary`, then where the vocabulary ends.
-  let wordStarts: [Int]
+  let wordStarts: Column<Int>
   /// The papers using word `w`: `papers[postingStarts[w]..<postingStarts[w + 1]]`, ascending.
-  let postingStarts: [Int]
-  let papers: [UInt32]
+  let postingStarts: Column<Int>
+  let papers: Column<UInt32>
   let paperCount: Int
 
   static let wordEnd: UInt8 = 0x0A
+  static let padding = 64
+
+  /// Columns read from a file, when they fit together: the ends of the offsets are checked
+  /// (in constant time), so that a search never reads outside a column whatever lies
+  /// between them.
+  init?(
+    vocabulary: Column<UInt8>, wordStarts: Column<Int>, postingStarts: Column<Int>, papers: Column<UInt32>,
+    paperCount: Int
+  ) {
+    guard vocabulary.count >= Self.padding, wordStarts.count >= 1, postingStarts.count == wordStarts.count,
+      wordStarts[0] == 0, wordStarts[wordStarts.count - 1] == vocabulary.count - Self.padding,
+      postingStarts[0] == 0, postingStarts[postingStarts.count - 1] == papers.count
+    else { return nil }
+    self.vocabulary = vocabulary
+    self.wordStarts = wordStarts
+    self.postingStarts = postingStarts
+    self.papers = papers
+    self.paperCount = paperCount
+  }
+
+  /// The columns, in the order an index file holds them.
+  var columns: [any StorableColumn] { [vocabulary, wordStarts, postingStarts, papers] }
 
   /// From the folded text: `text[field(paper)]` is the field of a paper (authors parted by
   /// separator bytes, which end words as spaces do).
-  init(text: [UInt8], paperCount: Int, field: (Int) -> Range<Int>) {
+  init(text: Column<UInt8>, paperCount: Int, field: (Int) -> Range<Int>) {
     self.paperCount = paperCount
     var table = WordTable()
     var wordsOfPaper: [[Int32]] = []
@@ -61,13 +83,13 @@ struct WordIndex: Sendable {
         fill[Int(id)] += 1
       }
     }
-    self.postingStarts = counts
-    self.papers = papers
-    self.vocabulary = table.bytes + [UInt8](repeating: 0, count: 64)
-    self.wordStarts = table.starts + [table.bytes.count]
+    self.postingStarts = Column(counts)
+    self.papers = Column(papers)
+    self.vocabulary = Column(table.bytes + [UInt8](repeating: 0, count: Self.padding))
+    self.wordStarts = Column(table.starts + [table.bytes.count])
   }
 
-  var memoryFootprint: Int { vocabulary.capacity + (wordStarts.capacity + postingStarts.capacity) * 8 + papers.capacity * 4 }
+  var memoryFootprint: Int { columns.reduce(0) { $0 + $1.byteCount } }
 
   /// The candidates whose field contains `needle` (folded bytes, no space), or nil when the
   /// words containing it are used so often that reading the text is quicker.
@@ -96,20 +118,31 @@ struct WordIndex: Sendable {
           }
           let word = wordContaining(position)
           words.append(word)
-          postings += postingStarts[word + 1] - postingStarts[word]
+          postings += postingRange(of: word).count
           if postings > limit { return }
-          position = wordStarts[word + 1]  // one hit per word is enough
+          // One hit per word is enough. (Always onwards, even if a damaged file's starts
+          // are not in order.)
+          position = max(position + 1, wordStarts[word + 1])
         }
       }
     }
     if postings > limit { return nil }
     var found = PaperSet(capacity: paperCount)
-    for word in words {
-      for paper in papers[postingStarts[word]..<postingStarts[word + 1]] where candidates.contains(Int(paper)) {
-        found.insert(Int(paper))
+    papers.withUnsafeBufferPointer { papers in
+      for word in words {
+        for paper in papers[postingRange(of: word)] where candidates.contains(Int(paper)) {
+          found.insert(Int(paper))
+        }
       }
     }
     return found
+  }
+
+  /// Where the word's papers lie in `papers`: always inside it, even if a damaged file's
+  /// starts are not in order.
+  private func postingRange(of word: Int) -> Range<Int> {
+    let start = min(max(postingStarts[word], 0), papers.count)
+    return start..<min(max(postingStarts[word + 1], start), papers.count)
   }
 
   /// The word whose bytes include vocabulary position `position`.
