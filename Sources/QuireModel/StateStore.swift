@@ -12,6 +12,9 @@ import Foundation
 /// one line. Saving is durable: a temporary file in the same folder is written and flushed,
 /// renamed over the old file, and the folder is flushed. A symlinked state file is written
 /// through its link, and the file keeps its permissions.
+///
+/// While quire runs, saves go to a journal beside the file instead (see `StateJournal` and
+/// `StateWriter`); loading reads state.json, then replays the journal on top.
 public struct StateStore: Sendable {
   public static let formatName = "quire-state"
   public static let formatVersion = 1
@@ -34,6 +37,11 @@ public struct StateStore: Sendable {
 
   public init(path: String) { self.path = path }
 
+  /// The journal of changes saved since state.json was last written whole.
+  public var journalPath: String { journal.path }
+
+  var journal: StateJournal { StateJournal(statePath: path) }
+
   /// `$XDG_DATA_HOME/quire/state.json`, falling back to `~/.local/share/quire/state.json`.
   public static func defaultPath(environment: [String: String]) -> String {
     if let data = environment["XDG_DATA_HOME"], data.hasPrefix("/") {
@@ -46,15 +54,27 @@ public struct StateStore: Sendable {
   // MARK: - Loading
 
   /// A missing file is an empty state; a file that exists but cannot be understood is an
-  /// error, so that it is never overwritten.
+  /// error, so that it is never overwritten. The same goes for the journal, whose changes
+  /// are applied on top.
   public func load() throws(LoadError) -> ReadingState {
+    var state = try loadFile()
+    try journal.replay(onto: &state)
+    return state
+  }
+
+  private func loadFile() throws(LoadError) -> ReadingState {
     var isFolder: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
       throw LoadError(path: path, reason: "is a folder; the state file must be a file")
     }
+    let url = URL(fileURLWithPath: path)
+    // Mapped, a large file is parsed straight from the page cache, without a copy; quire
+    // replaces the file by renaming, never rewrites it in place, so it cannot change while
+    // mapped. Not every file can be mapped (a pipe, say): those are read as before.
+    if let mapped = try? Data(contentsOf: url, options: .alwaysMapped) { return try Self.decode(mapped, path: path) }
     let data: Data
     do {
-      data = try Data(contentsOf: URL(fileURLWithPath: path))
+      data = try Data(contentsOf: url)
     } catch {
       if !FileManager.default.fileExists(atPath: path) {
         // A dangling symlink is not "missing": writing through it could land anywhere.
@@ -68,7 +88,14 @@ public struct StateStore: Sendable {
     return try Self.decode(data, path: path)
   }
 
+  /// Quire's own layout is read straight from the bytes; anything else, and every error, the
+  /// general way.
   static func decode(_ data: Data, path: String) throws(LoadError) -> ReadingState {
+    if let papers = StateLayoutParser.stateFile(data) { return ReadingState(untouchedLeftOut: papers) }
+    return try decodeAnyLayout(data, path: path)
+  }
+
+  static func decodeAnyLayout(_ data: Data, path: String) throws(LoadError) -> ReadingState {
     let object: Any
     do {
       object = try JSONSerialization.jsonObject(with: data)
@@ -93,33 +120,36 @@ public struct StateStore: Sendable {
     var papers: [PaperID: PaperState] = [:]
     papers.reserveCapacity(entries.count)
     for (id, value) in entries {
-      guard let entry = value as? [String: Any] else {
-        throw LoadError(path: path, reason: "paper \"\(id)\": expected an object with \"status\" and \"tags\"")
-      }
-      var state = PaperState()
-      if let status = entry["status"] {
-        guard let text = status as? String, let parsed = ReadStatus(rawValue: text) else {
-          throw LoadError(path: path, reason: "paper \"\(id)\": expected \"status\" to be \"read\" or \"unread\"")
-        }
-        state.status = parsed
-      }
-      if let tags = entry["tags"] {
-        guard let list = tags as? [String] else {
-          throw LoadError(path: path, reason: "paper \"\(id)\": expected \"tags\" to be an array of strings")
-        }
-        for tag in list.map(ReadingState.normalizeTag) where !tag.isEmpty && !state.tags.contains(tag) {
-          state.tags.append(tag)
-        }
-      }
-      if let note = entry["note"] {
-        guard let text = note as? String else {
-          throw LoadError(path: path, reason: "paper \"\(id)\": expected \"note\" to be a string")
-        }
-        if !text.isEmpty { state.note = text }
-      }
-      papers[PaperID(id)] = state
+      papers[PaperID(id)] = try paperState(value, id: id, path: path)
     }
     return ReadingState(papers: papers)
+  }
+
+  /// One paper's state from its JSON object; `prefix` starts each complaint (the journal's
+  /// line number).
+  static func paperState(_ value: Any, id: String, path: String, prefix: String = "") throws(LoadError) -> PaperState {
+    func fail(_ expected: String) -> LoadError {
+      LoadError(path: path, reason: prefix + "paper \"\(id)\": expected " + expected)
+    }
+    guard let entry = value as? [String: Any] else { throw fail("an object with \"status\" and \"tags\"") }
+    var state = PaperState()
+    if let status = entry["status"] {
+      guard let text = status as? String, let parsed = ReadStatus(rawValue: text) else {
+        throw fail("\"status\" to be \"read\" or \"unread\"")
+      }
+      state.status = parsed
+    }
+    if let tags = entry["tags"] {
+      guard let list = tags as? [String] else { throw fail("\"tags\" to be an array of strings") }
+      for tag in list.map(ReadingState.normalizeTag) where !tag.isEmpty && !state.tags.contains(tag) {
+        state.tags.append(tag)
+      }
+    }
+    if let note = entry["note"] {
+      guard let text = note as? String else { throw fail("\"note\" to be a string") }
+      if !text.isEmpty { state.note = text }
+    }
+    return state
   }
 
   /// Foundation's message for a syntax error names the character offset; say the line too.
@@ -155,7 +185,16 @@ public struct StateStore: Sendable {
     var line = Array("    ".utf8)
     line.reserveCapacity(64)
     appendJSONString(id.rawValue, to: &line)
-    line.append(contentsOf: Array(": {\"status\": \"\(entry.status.rawValue)\", \"tags\": [".utf8))
+    line.append(contentsOf: [0x3A, 0x20, 0x7B])  // ": {"
+    appendFields(of: entry, to: &line)
+    line.append(0x7D)  // "}"
+    return line
+  }
+
+  /// `"status": "read", "tags": ["a", "b"], "note": "…"`: a paper's state in state.json and
+  /// in the journal alike.
+  static func appendFields(of entry: PaperState, to line: inout [UInt8]) {
+    line.append(contentsOf: Array("\"status\": \"\(entry.status.rawValue)\", \"tags\": [".utf8))
     for (n, tag) in entry.tags.enumerated() {
       if n > 0 { line.append(contentsOf: [0x2C, 0x20]) }
       appendJSONString(tag, to: &line)
@@ -165,8 +204,6 @@ public struct StateStore: Sendable {
       line.append(contentsOf: Array(", \"note\": ".utf8))
       appendJSONString(note, to: &line)
     }
-    line.append(0x7D)  // "}"
-    return line
   }
 
   public static func jsonString(_ text: String) -> String {
@@ -197,8 +234,12 @@ public struct StateStore: Sendable {
     out.append(0x22)
   }
 
+  /// Writes the whole state. The journal goes after the new file is safely in place: left
+  /// behind, it would replay older changes over the new state; removed first, a crash in
+  /// between would lose them.
   public func save(_ state: ReadingState) throws(SaveError) {
     try DurableFile.replace(path: path, with: Self.encode(state))
+    try journal.remove(reportingAs: path)
   }
 }
 
@@ -210,8 +251,7 @@ public enum DurableFile {
     }
 
     // Write through a symlink to the file it points at, rather than replacing the link.
-    var target = path
-    if let resolved = realpathIfLink(path) { target = resolved }
+    let target = Self.target(of: path)
     let folder = (target as NSString).deletingLastPathComponent
     if !folder.isEmpty {
       do {
@@ -274,58 +314,14 @@ public enum DurableFile {
     }
   }
 
+  /// The file a save writes: the path, or what it links to.
+  static func target(of path: String) -> String { realpathIfLink(path) ?? path }
+
   private static func realpathIfLink(_ path: String) -> String? {
     var info = stat()
     guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK else { return nil }
     guard let resolved = realpath(path, nil) else { return nil }
     defer { free(resolved) }
     return String(cString: resolved)
-  }
-}
-
-/// Saves the state again and again while quire runs. It keeps every paper's line encoded
-/// between saves, so a save encodes only the papers that changed and copies the rest.
-public final class StateWriter {
-  public let store: StateStore
-  /// Every stored paper's id and encoded line, sorted by id: a save walks this array, with
-  /// no hashing, and a change is a binary search.
-  private var entries: [(id: PaperID, line: [UInt8])] = []
-  private var primed = false
-
-  public init(store: StateStore) { self.store = store }
-
-  /// Writes the whole state; `changed` names the papers whose state changed since the
-  /// last save (all of them are encoded on the first save).
-  public func save(_ state: ReadingState, changed: some Sequence<PaperID>) throws(StateStore.SaveError) {
-    if primed {
-      for id in changed { update(id, state.papers[id]) }
-    } else {
-      prepare(state)
-    }
-    try DurableFile.replace(path: store.path, with: Data(StateStore.assemble(entries.map(\.line))))
-  }
-
-  /// Encodes every line ahead of the first save; quire calls it when idle, so that the
-  /// first change is as quick as the rest.
-  public func prepare(_ state: ReadingState) {
-    guard !primed else { return }
-    entries = state.papers.keys.sorted().map { ($0, StateStore.encodeLine(id: $0, entry: state.papers[$0]!)) }
-    primed = true
-  }
-
-  private func update(_ id: PaperID, _ entry: PaperState?) {
-    var low = 0
-    var high = entries.count
-    while low < high {
-      let mid = (low + high) / 2
-      if entries[mid].id < id { low = mid + 1 } else { high = mid }
-    }
-    let present = low < entries.count && entries[low].id == id
-    if let entry {
-      let line = StateStore.encodeLine(id: id, entry: entry)
-      if present { entries[low].line = line } else { entries.insert((id, line), at: low) }
-    } else if present {
-      entries.remove(at: low)
-    }
   }
 }
