@@ -4,7 +4,10 @@ import Foundation
 public struct Library: Sendable {
   /// What the library was read from, for the header ("reading list (built-in)").
   public var name: String
-  public private(set) var papers: [Paper]
+  /// The papers held in memory: all of them, or those before `stored`'s.
+  private var head: [Paper]
+  /// The papers of quire's library file, after `head`, decoded as they are shown.
+  private var stored: StoredPapers?
   public private(set) var diagnostics: [Diagnostic]
   private var indexByID: [PaperID: Int] = [:]
   /// Papers by identity key: a title (or abstract) can belong to several papers that
@@ -15,9 +18,9 @@ public struct Library: Sendable {
 
   public init(name: String, listings: [Listing], diagnostics: [Diagnostic] = []) {
     self.name = name
-    self.papers = []
+    self.head = []
     self.diagnostics = diagnostics
-    papers.reserveCapacity(listings.count)
+    head.reserveCapacity(listings.count)
     indexByID.reserveCapacity(listings.count)
     indexByKey.reserveCapacity(listings.count)
     for listing in listings { add(listing) }
@@ -27,10 +30,11 @@ public struct Library: Sendable {
   /// title, or abstract when untitled), or a new paper. True when it was new.
   @discardableResult
   public mutating func add(_ listing: Listing) -> Bool {
+    materialize()
     let key = Paper.identityKey(of: listing)
     let (doi, arxiv) = Self.identifiers(of: listing)
     if let index = doi.flatMap({ indexByDOI[$0] }) ?? arxiv.flatMap({ indexByArxiv[$0] }) ?? sameTitled(listing, key: key) {
-      papers[index].merge(listing)
+      head[index].merge(listing)
       // The paper is now known by this listing's identifiers too.
       if let doi { indexByDOI[doi] = indexByDOI[doi] ?? index }
       if let arxiv { indexByArxiv[arxiv] = indexByArxiv[arxiv] ?? index }
@@ -54,23 +58,35 @@ public struct Library: Sendable {
       paper.id = PaperID("\(base)-\(suffix)")
       suffix += 1
     }
-    let index = papers.count
+    let index = head.count
     indexByKey[key, default: []].append(index)
     indexByID[paper.id] = index
     if let doi { indexByDOI[doi] = index }
     if let arxiv { indexByArxiv[arxiv] = index }
-    papers.append(paper)
+    head.append(paper)
     return true
   }
 
-  public var count: Int { papers.count }
+  public var count: Int { head.count + (stored?.count ?? 0) }
+
+  /// Every paper, in order. For a library opened on quire's library file this decodes every
+  /// stored paper (on all cores): for work that reads them all, not for drawing a screen.
+  public var papers: [Paper] {
+    guard let stored else { return head }
+    return head + stored.allPapers()
+  }
 
   /// The id of the paper a listing is, if the library has it (by DOI, arXiv id or key).
   public func id(of listing: Listing) -> PaperID? {
+    if stored != nil {
+      var whole = self
+      whole.materialize()
+      return whole.id(of: listing)
+    }
     let (doi, arxiv) = Self.identifiers(of: listing)
     let index = doi.flatMap { indexByDOI[$0] } ?? arxiv.flatMap { indexByArxiv[$0] }
       ?? sameTitled(listing, key: Paper.identityKey(of: listing))
-    return index.map { papers[$0].id }
+    return index.map { head[$0].id }
   }
 
   /// The paper with the same title (or abstract, untitled) that this listing is: the first
@@ -82,7 +98,7 @@ public struct Library: Sendable {
     guard listing.title != nil else { return candidates.first }
     let family = listing.authors.first.map { TextNormalizer.key(Paper.splitName($0).family) }
     return candidates.first { index in
-      let paper = papers[index]
+      let paper = head[index]
       if let year = listing.year, let theirs = paper.year, year != theirs,
         !paper.alternates.contains(where: { $0.year == year })
       {
@@ -107,11 +123,79 @@ public struct Library: Sendable {
     )
   }
 
-  public func index(of id: PaperID) -> Int? { indexByID[id] }
+  public func index(of id: PaperID) -> Int? {
+    if let index = indexByID[id] { return index }
+    return stored?.index(of: id).map { head.count + $0 }
+  }
 
-  public subscript(index: Int) -> Paper { papers[index] }
+  /// What `index(of:)` needs, apart: for looking up many ids in a row without copying
+  /// the whole library value on each call.
+  public struct IDLookup {
+    fileprivate let inMemory: [PaperID: Int]
+    fileprivate let stored: StoredPapers?
+    fileprivate let storedFrom: Int
 
-  public subscript(id: PaperID) -> Paper? { indexByID[id].map { papers[$0] } }
+    public func index(of id: PaperID) -> Int? {
+      if let index = inMemory[id] { return index }
+      return stored?.index(of: id).map { storedFrom + $0 }
+    }
+  }
+
+  public var idLookup: IDLookup { IDLookup(inMemory: indexByID, stored: stored, storedFrom: head.count) }
+
+  public subscript(index: Int) -> Paper {
+    index < head.count ? head[index] : stored!.paper(at: index - head.count)
+  }
+
+  public subscript(id: PaperID) -> Paper? { index(of: id).map { self[$0] } }
+
+  /// The library quire opens by default: `builtin` (the reading list's listings), then the
+  /// papers of quire's library file at `path`, read as they are shown. A stored paper that
+  /// is also a built-in one (same id) is merged into it, as `add` would.
+  public static func open(
+    name: String, builtin: [Listing], storedAt path: String, tableCache: String? = nil,
+    progress: ((Double, Int) -> Void)? = nil
+  ) throws(StoredPapers.OpenError) -> Library {
+    var library = Library(name: name, listings: builtin)
+    let store = try StoredPapers(path: path, skipping: Set(library.head.map(\.id)), tableCache: tableCache, progress: progress)
+    for (number, text) in store.skippedLines {
+      let decoded = text.withUnsafeBytes { StoredLine.decode($0) }
+      guard case .success(let line) = decoded else { continue }
+      var listing = line.listing
+      listing.source = SourceLocation(file: path, line: number)
+      library.add(listing)
+      for var alternate in line.alternates {
+        alternate.source = listing.source
+        library.add(alternate)
+      }
+    }
+    library.stored = store.count > 0 ? store : nil
+    return library
+  }
+
+  /// What identifies this library's contents for a cache kept on disk: the library file's
+  /// identity and the papers before it. Nil for a library held only in memory.
+  public var storedIdentity: (path: String, fingerprint: String)? {
+    guard let stored else { return nil }
+    let head = StableHash.fnv1a64Hex(self.head.map(\.id.rawValue).joined(separator: ","))
+    return (stored.path, "\(stored.identity)|head:\(self.head.count):\(head)|papers:\(count)")
+  }
+
+  /// Brings every stored paper into memory, with what `add` needs to merge more in.
+  mutating func materialize() {
+    guard let store = stored else { return }
+    stored = nil
+    for index in 0..<store.count {
+      let paper = store.paper(at: index)
+      let key = Paper.identityKey(of: Listing(paper))
+      let position = head.count
+      indexByKey[key, default: []].append(position)
+      if indexByID[paper.id] == nil { indexByID[paper.id] = position }
+      if let doi = paper.doi, indexByDOI[doi] == nil { indexByDOI[doi] = position }
+      if let arxiv = paper.arxiv, indexByArxiv[arxiv] == nil { indexByArxiv[arxiv] = position }
+      head.append(paper)
+    }
+  }
 
   public static func parse(readingList text: String, file: String, name: String) -> Library {
     let result = ReadingListParser(file: file).parse(text)
@@ -165,5 +249,21 @@ extension Paper {
       || (other.year != year && other.year != nil)
       || (other.published != published && other.published != nil)
     if differs { alternates.append(other) }
+  }
+}
+
+extension Listing {
+  /// A paper's own fields as a listing: what identifies it when it is merged again.
+  init(_ paper: Paper) {
+    self.init(
+      title: paper.title, authors: paper.authors, venue: paper.venue, year: paper.year, published: paper.published,
+      links: paper.links, abstract: paper.abstract, source: paper.source)
+    doi = paper.doi
+    arxiv = paper.arxiv
+    categories = paper.categories
+    arxivVersion = paper.arxivVersion
+    updated = paper.updated
+    added = paper.added
+    extra = paper.extra
   }
 }

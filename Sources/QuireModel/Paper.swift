@@ -170,7 +170,12 @@ public struct Paper: Equatable, Sendable {
   public var alternates: [Listing]
 
   public init(listing: Listing, identityKey: String? = nil) {
-    self.id = PaperID(identityKey: identityKey ?? Paper.identityKey(of: listing))
+    self.init(listing: listing, id: PaperID(identityKey: identityKey ?? Paper.identityKey(of: listing)))
+  }
+
+  /// A paper whose id is already known (as a library file gives it): its key is not folded again.
+  init(listing: Listing, id: PaperID) {
+    self.id = id
     self.title = listing.title
     self.authors = listing.authors
     self.venue = listing.venue
@@ -211,9 +216,13 @@ public struct Paper: Equatable, Sendable {
   /// the first for names written family-first in CJK scripts ("山田 太郎" → "山田").
   public var familyNames: [String] {
     authors.map { name in
-      let words = name.split(separator: " ")
       let familyFirst = name.unicodeScalars.first.map(Paper.isCJK) ?? false
-      return (familyFirst ? words.first : words.last).map(String.init) ?? name
+      // The first or last word, found without splitting the whole name.
+      if familyFirst { return name.split(separator: " ", maxSplits: 1).first.map(String.init) ?? name }
+      var end = name.endIndex
+      while end > name.startIndex, name[name.index(before: end)] == " " { end = name.index(before: end) }
+      let start = name[..<end].lastIndex(of: " ").map { name.index(after: $0) } ?? name.startIndex
+      return start < end ? String(name[start..<end]) : name
     }
   }
 
@@ -244,8 +253,10 @@ public struct Paper: Equatable, Sendable {
   }
 
   /// "Leshno, Lin, Pinkus +1": at most `limit` family names, then how many are left out.
-  public func shortAuthors(limit: Int = 3) -> String {
-    let names = familyNames
+  public func shortAuthors(limit: Int = 3) -> String { Self.shortAuthors(familyNames, limit: limit) }
+
+  /// The same from family names already found, for trying several limits.
+  public static func shortAuthors(_ names: [String], limit: Int = 3) -> String {
     guard names.count > limit else { return names.joined(separator: ", ") }
     return names.prefix(limit).joined(separator: ", ") + " +\(names.count - limit)"
   }
@@ -278,7 +289,9 @@ public struct Paper: Equatable, Sendable {
   /// The first words of the abstract, about 60 characters, cut at a word boundary.
   private var abstractOpening: String? {
     guard let abstract, !abstract.isEmpty else { return nil }
-    let words = abstract.split(whereSeparator: { $0 == " " || $0 == "\n" })
+    // Only the opening is needed: words are split from the first few hundred characters,
+    // not from an abstract that may be pages long (this is drawn for every row on screen).
+    let words = abstract.prefix(200).split(whereSeparator: { $0 == " " || $0 == "\n" })
     var opening = ""
     for word in words {
       if opening.count + word.count + 1 > 60 {
@@ -287,7 +300,8 @@ public struct Paper: Equatable, Sendable {
       }
       opening += opening.isEmpty ? String(word) : " " + word
     }
-    return opening
+    // White space filled the first 200 characters: the rest is cut.
+    return abstract.dropFirst(200).isEmpty ? opening : opening + "…"
   }
 }
 
@@ -326,6 +340,31 @@ public enum Identifier {
 
 /// Moments written as ISO 8601 in UTC, to the second: "2026-11-29T13:20:05Z".
 public enum Timestamp {
+  /// Exactly "YYYY-MM-DDTHH:MM:SSZ", as quire writes it, read from its bytes: every paper
+  /// of a library file carries one.
+  static func parseCanonical(_ text: String) -> Date? {
+    var text = text
+    return text.withUTF8 { b -> Date? in
+      guard b.count == 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x5A
+      else { return nil }
+      func number(_ from: Int, _ count: Int) -> Int? {
+        var value = 0
+        for index in from..<(from + count) {
+          let digit = Int(b[index]) - 0x30
+          guard digit >= 0, digit <= 9 else { return nil }
+          value = value * 10 + digit
+        }
+        return value
+      }
+      guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let h = number(11, 2),
+        let m = number(14, 2), let s = number(17, 2), (1...12).contains(month), (1...31).contains(day), h < 24,
+        m < 60, s < 61
+      else { return nil }
+      let days = PublishedDate.daysSinceEpoch(year: year, month: month, day: day)
+      return Date(timeIntervalSince1970: Double(days * 86_400 + h * 3600 + m * 60 + s))
+    }
+  }
+
   public static func iso(_ date: Date) -> String {
     let seconds = Int(date.timeIntervalSince1970.rounded(.down))
     let day = PublishedDate(date)
@@ -336,6 +375,7 @@ public enum Timestamp {
 
   /// "2026-11-29T13:20:05Z", or a bare day "2026-11-29" (midnight UTC).
   public static func parse(_ text: String) -> Date? {
+    if let date = parseCanonical(text) { return date }
     let parts = text.split(separator: "T", maxSplits: 1)
     guard let dayPart = parts.first else { return nil }
     let ymd = dayPart.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }

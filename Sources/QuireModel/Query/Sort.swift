@@ -76,6 +76,9 @@ extension Library {
   /// the same on every run.
   public func indices(sortedBy order: Sorting, reading: ReadingState) -> [Int] {
     let all = Array(0..<count)
+    if order.key == .listed { return order.descending ? all.reversed() : all }
+    // Every paper is looked at: decode a stored library's papers once, on all cores.
+    let papers = self.papers
     switch order.key {
     case .listed:
       return order.descending ? all.reversed() : all
