@@ -28,6 +28,8 @@ extension AppState {
   /// The index over the library's text: built the first time a query needs it, or nil
   /// while it is being built in the background (the session sends `.indexReady`).
   mutating func index() -> SearchIndex? {
+    // A query needs the reading state's index too (is:read, tag:): wait for both.
+    guard readingIndex != nil else { return nil }
     if let searchIndex { return searchIndex }
     if indexComing { return nil }
     let built = SearchIndex(library: library)
@@ -35,12 +37,39 @@ extension AppState {
     return built
   }
 
+  /// Takes the counts built in the background from `start`, the state at start, and
+  /// brings them up to date with the changes made since.
+  mutating func adoptCounts(_ counts: ReadingIndex, start: ReadingState) {
+    guard readingIndex == nil else { return }
+    var counts = counts
+    var uses = counts.tagUse
+    for id in changedBeforeCounts {
+      guard let index = library.index(of: id) else { continue }
+      let (old, new) = (start[id], reading[id])
+      counts.update(index, to: new)
+      for tag in old.tags where !new.tags.contains(tag) {
+        uses[tag, default: 1] -= 1
+        if uses[tag] == 0 { uses[tag] = nil }
+      }
+      for tag in new.tags where !old.tags.contains(tag) { uses[tag, default: 0] += 1 }
+    }
+    changedBeforeCounts = []
+    tagUse = uses
+    unreadCount = library.count - counts.read.count
+    readingIndex = counts
+    answerWaitingQuery()
+  }
+
   /// Takes the index built in the background, and answers the query that waited for it.
   mutating func adopt(_ index: SearchIndex) {
     guard searchIndex == nil else { return }
     searchIndex = index
     indexComing = false
-    if waitingForIndex {
+    answerWaitingQuery()
+  }
+
+  mutating func answerWaitingQuery() {
+    if waitingForIndex, index() != nil {
       waitingForIndex = false
       refresh()
       if message?.text.hasPrefix("building the search index") ?? false { message = nil }
@@ -68,7 +97,7 @@ extension AppState {
         message = .info("building the search index for \(library.count) papers…")
         return
       }
-      let papers = index.evaluate(query, reading: readingIndex, library: library, within: within)
+      let papers = index.evaluate(query, reading: readingIndex!, library: library, within: within)
       lastResult = QueryResult(query: query, readingVersion: readingVersion, papers: papers)
       shown = inOrder(papers)
     }
@@ -166,7 +195,7 @@ extension AppState {
   /// Counts for the view list: unread and total for every paper, then for each view.
   mutating func viewListEntries() -> [ViewList.Entry] {
     var entries = [ViewList.Entry(name: "All papers", query: "", unread: unreadCount, total: library.count)]
-    guard let index = index() else { return entries }
+    guard let index = index(), let readingIndex else { return entries }
     for view in views {
       do {
         let query = try Query.parse(view.query, now: clock())

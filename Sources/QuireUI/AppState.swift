@@ -240,8 +240,14 @@ public struct AppState: Sendable {
   var searchIndex: SearchIndex?
   var indexComing: Bool
   var waitingForIndex = false
-  /// The reading state arranged for searching, kept up to date by `setState`.
-  var readingIndex: ReadingIndex
+  /// The reading state arranged for searching, kept up to date by `setState`. Nil while
+  /// the session counts it in the background at start (`countsComing`): with a million
+  /// papers that takes longer than drawing the first screen.
+  var readingIndex: ReadingIndex?
+  /// Papers changed before the counts arrived, to bring them up to date then.
+  var changedBeforeCounts: Set<PaperID> = []
+  /// The counts below are known (they are not while `readingIndex` is being built).
+  public var countsReady: Bool { readingIndex != nil }
   var lastResult: QueryResult?
   /// Counts changes to the reading state, so a kept query result knows when it is stale.
   var readingVersion = 0
@@ -278,27 +284,25 @@ public struct AppState: Sendable {
   public init(
     library: Library, reading: ReadingState, keymap: Keymap, size: ScreenSize, statePath: String = "",
     keymapPath: String = "", configPath: String = "", problems: [Diagnostic] = [], views: [SavedView] = [], sort: Sorting = .listed,
-    indexComing: Bool = false, clock: @escaping @Sendable () -> Date = { Date() }
+    indexComing: Bool = false, countsComing: Bool = false, clock: @escaping @Sendable () -> Date = { Date() }
   ) {
     self.indexComing = indexComing
     self.library = library
     self.views = views
     self.sort = sort
     self.clock = clock
-    self.readingIndex = ReadingIndex(reading: reading, library: library)
+    self.readingIndex = countsComing ? nil : ReadingIndex(reading: reading, library: library)
     self.reading = reading
     self.keymap = keymap
     self.size = size
     self.statePath = statePath
     self.keymapPath = keymapPath
     self.configPath = configPath
-    var read = 0
-    for (id, entry) in reading.papers where library.index(of: id) != nil {
-      // Counts and completion speak of the library on screen, not of every list ever opened.
-      if entry.status == .read { read += 1 }
-      for tag in entry.tags { tagUse[tag, default: 0] += 1 }
+    // Counts and completion speak of the library on screen, not of every list ever opened.
+    if let readingIndex {
+      tagUse = readingIndex.tagUse
+      unreadCount = library.count - readingIndex.read.count
     }
-    unreadCount = library.count - read
     setOrder(library.indices(sortedBy: sort, reading: reading))
     shown = order
     let all = library.diagnostics + problems

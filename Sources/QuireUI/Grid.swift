@@ -86,6 +86,15 @@ public struct Grid: Equatable, Sendable {
     guard row >= 0, row < rows, col < cols else { return 0 }
     let end = min(cols, col + (limit ?? cols))
     var x = col
+    if TerminalText.isPrintableASCII(text) {
+      // One cell a byte, with no glyph analysis: most of a screen is drawn this way.
+      for byte in text.utf8 {
+        guard x < end else { break }
+        if x >= 0 { set(row, x, Cell(text: String(Unicode.Scalar(byte)), width: 1, role: role)) }
+        x += 1
+      }
+      return max(0, x - col)
+    }
     for glyph in TerminalText.glyphs(text) {
       guard x < end else { break }
       if x < 0 {

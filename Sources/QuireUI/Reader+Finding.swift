@@ -231,7 +231,7 @@ extension AppState {
     if filter.unreadOnly { parts.append(.status(.unread)) }
     if parts.isEmpty { return library.count }
     if filter.parsedSearch == .everything { return shown.count }
-    guard let index = index() else { return shown.count }
+    guard let index = index(), let readingIndex else { return shown.count }
     return index.evaluate(parts.count == 1 ? parts[0] : .and(parts), reading: readingIndex, library: library).count
   }
 

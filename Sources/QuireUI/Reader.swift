@@ -11,6 +11,9 @@ public enum Message: Sendable, Equatable {
   case problem(String)
   /// The search index, built in the background, is ready.
   case indexReady(SearchIndex)
+  /// The reading state arranged for searching and counting, built in the background from
+  /// the state as it was at start.
+  case countsReady(ReadingIndex, start: ReadingState)
 }
 
 /// Input and output the update asks for; the program carries them out and reports back.
@@ -54,6 +57,10 @@ public enum Reader {
       return []
     case .indexReady(let index):
       state.adopt(index)
+      state.clampScroll()
+      return []
+    case .countsReady(let counts, let start):
+      state.adoptCounts(counts, start: start)
       state.clampScroll()
       return []
     case .key(let key):
@@ -379,8 +386,11 @@ extension AppState {
   mutating func setState(_ new: PaperState, of id: PaperID) {
     let old = reading[id]
     if old == new { return }
-    if let index = library.index(of: id) {
-      readingIndex.update(index, to: new)
+    if readingIndex == nil {
+      // Counted when the counts arrive, from the state as it is then.
+      changedBeforeCounts.insert(id)
+    } else if let index = library.index(of: id) {
+      readingIndex?.update(index, to: new)
       if old.status == .unread && new.status == .read { unreadCount -= 1 }
       if old.status == .read && new.status == .unread { unreadCount += 1 }
       for tag in old.tags where !new.tags.contains(tag) {

@@ -36,7 +36,7 @@ public enum Renderer {
     let title = " quire · \(state.library.name)" + (state.currentView.map { " · view: \(state.views[$0].name)" } ?? "")
     grid.put(title, row: rect.row, col: 0, limit: rect.cols, role: .status)
     let used = TerminalText.width(title)
-    let counts = "\(state.library.count) papers · \(state.unreadCount) unread"
+    let counts = "\(state.library.count) papers · \(state.countsReady ? "\(state.unreadCount)" : "…") unread"
     let filter = state.filter.isActive ? ["filter: \(state.filter.summary) "] : []
     for summary in [counts + " · filter: \(state.filter.summary) "] + filter + [counts + " "] {
       let width = TerminalText.width(summary)
@@ -105,11 +105,12 @@ public enum Renderer {
 
   /// "Leshno, Lin, Pinkus +1", or fewer names ("Leshno +3") when the column is narrow.
   static func fittedAuthors(_ paper: Paper, columns: Int) -> String {
+    let names = paper.familyNames
     for limit in stride(from: 3, through: 1, by: -1) {
-      let text = paper.shortAuthors(limit: limit)
+      let text = Paper.shortAuthors(names, limit: limit)
       if TerminalText.width(text) <= columns { return text }
     }
-    return TerminalText.truncate(paper.shortAuthors(limit: 1), to: columns)
+    return TerminalText.truncate(Paper.shortAuthors(names, limit: 1), to: columns)
   }
 
   // MARK: - Abstract viewer
@@ -322,11 +323,12 @@ public enum Renderer {
     // Whole parts give way, least useful first, so that nothing is cut mid-word and the
     // filter in force stays in sight: counts, then the filter, then all but the position.
     let position = state.shown.isEmpty ? "0/0" : "\(state.selected + 1)/\(state.shown.count)"
+    let unread = state.countsReady ? "\(state.unreadCount)" : "…"
     var filter = state.filter.isActive ? " · filter: \(state.filter.summary)" : ""
     if state.sort != .listed { filter += " · sort: \(state.sort.label)" }
     let candidates = [
-      " \(position) shown · \(state.unreadCount) unread · \(state.library.count) total\(filter)  ",
-      " \(position) · \(state.unreadCount) unread\(filter)  ",
+      " \(position) shown · \(unread) unread · \(state.library.count) total\(filter)  ",
+      " \(position) · \(unread) unread\(filter)  ",
       " \(position)\(filter)  ",
       " \(position)  ",
     ]

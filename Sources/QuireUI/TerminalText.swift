@@ -125,14 +125,26 @@ public enum TerminalText {
 
   /// Columns a whole string takes once made safe to draw.
   public static func width<S: StringProtocol>(_ text: S) -> Int {
+    // Printable ASCII, most of what a list row holds, is one column a byte.
+    if isPrintableASCII(text) { return text.utf8.count }
     var total = 0
     for glyph in glyphs(text) { total += glyph.width }
     return total
   }
 
+  /// Whether every byte is printable ASCII (space to tilde): such text needs no cleaning,
+  /// and each byte takes one column.
+  static func isPrintableASCII<S: StringProtocol>(_ text: S) -> Bool {
+    text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+  }
+
   /// The string, made safe, cut to at most `width` columns and ending in "…" when cut.
   public static func truncate(_ text: String, to width: Int) -> String {
     guard width > 0 else { return "" }
+    if isPrintableASCII(text) {
+      let count = text.utf8.count
+      return count <= width ? text : String(text.utf8.prefix(width - 1))! + "…"
+    }
     var out = ""
     var used = 0
     var cutAt: (text: String, used: Int)?  // where to cut if the rest does not fit

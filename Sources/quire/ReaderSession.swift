@@ -11,8 +11,11 @@ struct ReaderSession {
   let writer: StateWriter
   let terminal: Terminal
   let sessionStore: SessionStore
-  /// The search index, built on another core while the user starts reading.
-  let index = BackgroundIndex()
+  /// The search index, opened or built on another core while the user starts reading.
+  let index = Background<SearchIndex>()
+  /// The reading state counted (read papers, tags in use), likewise: at a million papers
+  /// it takes longer than the first screen.
+  let counts = Background<(ReadingIndex, ReadingState)>()
 
   init(
     library: Library, reading: ReadingState, keymap: Keymap, keymapPath: String, config: Config, configPath: String,
@@ -27,7 +30,7 @@ struct ReaderSession {
       library: library, reading: reading, keymap: keymap, size: ScreenSize(rows: 24, cols: 80),
       statePath: store.path, keymapPath: keymapPath, configPath: configPath,
       problems: problems + config.diagnostics + (sessionProblem.map { [$0] } ?? []), views: config.views,
-      sort: session.sort, indexComing: true)
+      sort: session.sort, indexComing: true, countsComing: true)
   }
 
   /// Runs until the user quits; false if the reading state could not be saved.
@@ -36,7 +39,10 @@ struct ReaderSession {
     if !terminal.isStarted { try terminal.start() }
     _ = Reader.update(&state, .resize(terminal.size))
     terminal.draw(Renderer.render(state), full: true)
-    index.start(state.library)
+    let (library, reading) = (state.library, state.reading)
+    counts.start { (ReadingIndex(reading: reading, library: library), reading) }
+    let cache = SearchIndexCache(environment: ProcessInfo.processInfo.environment)
+    index.start { cache.openOrBuild(library).index }
     var lastTick = Date()
     while true {
       if let signalNumber = SignalTrap.take() {
@@ -44,9 +50,13 @@ struct ReaderSession {
         SignalTrap.exitAsSignalled(signalNumber)
       }
       let message: Message
-      switch terminal.read(milliseconds: 500) {
+      // While the counts are coming, look for them often: the header waits for them.
+      switch terminal.read(milliseconds: state.countsReady ? 500 : 20) {
       case .key(let key): message = .key(key)
       case .resize(let size): message = .resize(size)
+      case .idle where counts.isReady:
+        let (built, start) = counts.take()!
+        message = .countsReady(built, start: start)
       case .idle where index.isReady:
         message = .indexReady(index.take()!)
       case .idle:
@@ -60,6 +70,9 @@ struct ReaderSession {
       var full = false
       var pending = [message]
       if case .indexReady = message {} else if let built = index.take() { pending.insert(.indexReady(built), at: 0) }
+      if case .countsReady = message {} else if let (built, start) = counts.take() {
+        pending.insert(.countsReady(built, start: start), at: 0)
+      }
       while !pending.isEmpty {
         for effect in Reader.update(&state, pending.removeFirst()) {
           switch effect {
@@ -94,6 +107,9 @@ struct ReaderSession {
   func finish() -> Bool {
     var failure: String?
     if state.saveStatus != .saved { failure = save() }
+    // The next start then reads one file. Every change is in the journal already, so a
+    // failure here loses nothing: the journal is replayed instead.
+    if failure == nil, writer.hasJournal { try? writer.compact(state.reading, changed: state.unsaved) }
     terminal.stop()
     guard let failure else { return true }
     // A fresh, unguessable name: nothing can be waiting at it in a shared folder.
@@ -107,14 +123,14 @@ struct ReaderSession {
   }
 }
 
-/// A search index built on a background thread and handed to the reader when it is ready.
-final class BackgroundIndex: Sendable {
-  private let built = Mutex<SearchIndex?>(nil)
+/// Something built on a background thread and handed to the reader when it is ready.
+final class Background<Value: Sendable>: Sendable {
+  private let built = Mutex<Value?>(nil)
 
-  func start(_ library: Library) {
+  func start(_ work: @escaping @Sendable () -> Value) {
     let thread = Thread { [self] in
-      let index = SearchIndex(library: library)
-      built.withLock { $0 = index }
+      let value = work()
+      built.withLock { $0 = value }
     }
     thread.stackSize = 1 << 20
     thread.start()
@@ -122,8 +138,8 @@ final class BackgroundIndex: Sendable {
 
   var isReady: Bool { built.withLock { $0 != nil } }
 
-  /// The index, once, when it is ready.
-  func take() -> SearchIndex? {
+  /// The value, once, when it is ready.
+  func take() -> Value? {
     built.withLock { value in
       defer { value = nil }
       return value

@@ -61,6 +61,39 @@ struct FindingTests {
     #expect(state.shown.count == 1)
   }
 
+  @Test("counts made in the background at start: the header waits for them, changes made meanwhile are kept")
+  func countsComeLater() throws {
+    let library = BuiltinLibrary.load()
+    var start = ReadingState()
+    start[library[0].id] = PaperState(status: .read, tags: ["theory"])
+    start[library[1].id] = PaperState(status: .read, tags: ["gan"])
+    var state = AppState(
+      library: library, reading: start, keymap: .builtinDefault, size: ScreenSize(rows: 30, cols: 120),
+      indexComing: true, countsComing: true)
+    #expect(!state.countsReady)
+    #expect(Renderer.render(state).lines[0].contains("13 papers · … unread"))
+    // Before the counts arrive: paper 0 made unread, paper 2 read and tagged.
+    state.press(.char("r"))
+    state.press(.char("j"), .char("j"), .char("r"))
+    state.press(.char("t"))
+    state.type("theory")
+    state.press(.enter, .escape)
+    state.press(.char("/"))
+    state.type("tag:theory")
+    #expect(state.message?.text == "building the search index for 13 papers…")
+    _ = Reader.update(&state, .countsReady(ReadingIndex(reading: start, library: library), start: start))
+    #expect(state.countsReady)
+    #expect(state.unreadCount == 11)
+    #expect(state.tagUse == ["theory": 2, "gan": 1])
+    // Built afresh from the state as it is now, the counts are the same.
+    let fresh = ReadingIndex(reading: state.reading, library: library)
+    #expect(state.readingIndex?.read == fresh.read)
+    #expect(state.tagUse == fresh.tagUse)
+    #expect(Renderer.render(state).lines[0].contains("13 papers · 11 unread"))
+    _ = Reader.update(&state, .indexReady(SearchIndex(library: library)))
+    #expect(state.shown == [0, 2])
+  }
+
   @Test("a bad filter puts the cursor where it goes wrong, to be mended in place")
   func mendInPlace() throws {
     var state = makeState(rows: 20, cols: 100)
