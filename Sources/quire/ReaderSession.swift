@@ -60,8 +60,6 @@ struct ReaderSession {
       case .idle where index.isReady:
         message = .indexReady(index.take()!)
       case .idle:
-        // The first pause after start: encode the saved state, ready for the first change.
-        if state.unsaved.isEmpty { writer.prepare(state.reading) }
         // A failed save is retried every few seconds while idle.
         guard Date().timeIntervalSince(lastTick) >= 3 else { continue }
         lastTick = Date()
@@ -103,13 +101,23 @@ struct ReaderSession {
   /// Saves what is not saved yet and restores the terminal. If the state still cannot be
   /// saved, it is written to a rescue file, the user is told where, and quire exits 1 so
   /// that scripts see the failure.
+  static let compactOnQuitLimit = 8 << 20
+
+  static func fileSize(_ path: String) -> Int {
+    ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+  }
+
   @discardableResult
   func finish() -> Bool {
     var failure: String?
     if state.saveStatus != .saved { failure = save() }
     // The next start then reads one file. Every change is in the journal already, so a
-    // failure here loses nothing: the journal is replayed instead.
-    if failure == nil, writer.hasJournal { try? writer.compact(state.reading, changed: state.unsaved) }
+    // failure here loses nothing: the journal is replayed instead. A large state (a million
+    // papers: seconds to encode and write) keeps its journal, folded in as it grows, so that
+    // quitting is never slow.
+    if failure == nil, writer.hasJournal, Self.fileSize(store.path) <= Self.compactOnQuitLimit {
+      try? writer.compact(state.reading, changed: state.unsaved)
+    }
     terminal.stop()
     guard let failure else { return true }
     // A fresh, unguessable name: nothing can be waiting at it in a shared folder.
