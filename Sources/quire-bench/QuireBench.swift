@@ -11,7 +11,7 @@ struct QuireBench: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "quire-bench",
     abstract: "Measure quire on generated libraries (run with -c release).",
-    subcommands: [Search.self, Generate.self]
+    subcommands: [Search.self, Generate.self, Session.self, Run.self, ParseAll.self, Find.self, Save.self]
   )
 }
 
@@ -40,6 +40,9 @@ extension QuireBench {
     @Option(name: .customLong("query"), help: "A query to type instead of the standard set (repeatable).")
     var queries: [String] = []
 
+    @Option(help: "Write the built index to this file, open it again, and search the opened index.")
+    var indexFile: String?
+
     func run() throws {
       print("generating \(papers) papers…")
       let (listings, states) = SyntheticLibrary.make(count: papers)
@@ -50,9 +53,10 @@ extension QuireBench {
       print("library: \(library.count) papers, \(bytes / 1_000_000) MB of titles and abstracts")
 
       let started = Date()
-      let index = SearchIndex(library: library)
+      var index = SearchIndex(library: library)
       let buildTime = Date().timeIntervalSince(started)
       print(String(format: "search index built in %.0f ms", buildTime * 1000))
+      if let indexFile { index = try reopen(index, at: indexFile) }
 
       let queries = !self.queries.isEmpty ? self.queries : [
         "generalization", "xqzjv", "\"neural network\"", "erdos", "author:smith year:>=2015 deep",
@@ -107,6 +111,24 @@ extension QuireBench {
       print(String(format: "per keystroke: slowest median %.2f ms, slowest 95th percentile %.2f ms, slowest of all %.2f ms", worstMedian, worstP95, slowest))
       print(String(format: "95th percentiles %@ the %.0f ms budget at %d papers", verdict, budget, papers))
       if worstP95 > budget { throw ExitCode.failure }
+    }
+
+    /// The index written to a file and opened again from it, timing both.
+    private func reopen(_ built: SearchIndex, at path: String) throws -> SearchIndex {
+      let fingerprint = "quire-bench \(papers) papers"
+      let writing = DispatchTime.now().uptimeNanoseconds
+      try built.write(to: path, fingerprint: fingerprint)
+      let opening = DispatchTime.now().uptimeNanoseconds
+      guard let opened = SearchIndex.open(path: path, fingerprint: fingerprint) else {
+        throw ValidationError("the index written to \(path) does not open")
+      }
+      let end = DispatchTime.now().uptimeNanoseconds
+      let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+      print(
+        String(
+          format: "index file: %.1f MB, written in %.0f ms, opened in %.3f ms; searching the opened index",
+          Double(size) / 1e6, Double(opening - writing) / 1e6, Double(end - opening) / 1e6))
+      return opened
     }
   }
 }
