@@ -214,6 +214,59 @@ struct LargeLibraryStartTests {
     try await expectCleanExit(tmux, run, status: 0)
   }
 
+  @Test("the next start takes the line table and search index kept in the cache; a change goes to the journal, folded in on quit")
+  func keptBetweenStarts() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    try Self.writeLibrary(scratch, papers: 3_000)
+    let cache = scratch.cacheHome + "/quire"
+    func kept() throws -> [String: Date] {
+      var files: [String: Date] = [:]
+      for name in try FileManager.default.contentsOfDirectory(atPath: cache) {
+        files[name] = try FileManager.default.attributesOfItem(atPath: cache + "/" + name)[.modificationDate] as? Date
+      }
+      return files
+    }
+
+    var (tmux, run) = try await startQuire(scratch, cols: 100, rows: 20)
+    try await tmux.waitForScreen(containing: "1/3013", timeout: .seconds(60))
+    try await tmux.press("/")
+    try await tmux.type("number 2999.")
+    try await tmux.waitForScreen(containing: "1 of 3013", timeout: .seconds(60))
+    try await tmux.press("Escape", "q")
+    try await expectCleanExit(tmux, run, status: 0)
+    tmux.kill()
+    let first = try kept()
+    #expect(first.keys.contains { $0.hasPrefix("lines-") && $0.hasSuffix(".table") }, "\(first)")
+    #expect(first.keys.contains { $0.hasPrefix("search-") && $0.hasSuffix(".index") }, "\(first)")
+
+    (tmux, run) = try await startQuire(scratch, cols: 100, rows: 20)
+    defer { tmux.kill() }
+    try await tmux.waitForScreen(containing: "1/3013", timeout: .seconds(60))
+    try await tmux.press("/")
+    try await tmux.type("number 1234.")
+    try await tmux.waitForScreen(containing: "1 of 3013", timeout: .seconds(30))
+    try await tmux.press("Escape")
+    // The first change writes state.json whole (there is none yet); the next is journalled.
+    try await tmux.press("G", "r")
+    for _ in 0..<100 where !FileManager.default.fileExists(atPath: scratch.statePath) {
+      try await Task.sleep(for: .milliseconds(100))
+    }
+    try await tmux.press("k", "r")
+    for _ in 0..<100 where !FileManager.default.fileExists(atPath: scratch.statePath + ".journal") {
+      try await Task.sleep(for: .milliseconds(100))
+    }
+    let journal = try String(contentsOfFile: scratch.statePath + ".journal", encoding: .utf8)
+    #expect(journal.contains(#""status": "read""#), "\(journal)")
+    try await tmux.press("q")
+    try await expectCleanExit(tmux, run, status: 0)
+    // Nothing was built again, and the change is in state.json, the journal gone.
+    #expect(try kept() == first)
+    #expect(!FileManager.default.fileExists(atPath: scratch.statePath + ".journal"))
+    let state = try String(contentsOfFile: scratch.statePath, encoding: .utf8)
+    #expect(state.components(separatedBy: #""status": "read""#).count == 3, "\(state)")
+  }
+
   @Test func ctrlCWhileReadingGivesTheTerminalBack() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }

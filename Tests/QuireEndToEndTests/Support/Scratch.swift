@@ -184,6 +184,7 @@ final class Scratch: Sendable {
   let dataHome: String
   let configHome: String
   let stateHome: String
+  let cacheHome: String
   let quire: String
 
   init() throws {
@@ -194,6 +195,7 @@ final class Scratch: Sendable {
     dataHome = root + "/data"
     configHome = root + "/config"
     stateHome = root + "/state"
+    cacheHome = root + "/cache"
     for folder in [home, dataHome, configHome] {
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     }
@@ -213,6 +215,7 @@ final class Scratch: Sendable {
       "XDG_DATA_HOME": dataHome,
       "XDG_CONFIG_HOME": configHome,
       "XDG_STATE_HOME": stateHome,
+      "XDG_CACHE_HOME": cacheHome,
       "LANG": "C.UTF-8",
       "TERM": "xterm-256color",
     ]
