@@ -31,8 +31,26 @@ public struct LibraryStore: Sendable {
 
   /// Replaces the stored papers at once: a crash leaves the old file or the new one.
   public func save(_ papers: [Paper]) throws(StateStore.SaveError) {
-    var text = ""
-    for paper in papers { text += PaperExport.jsonLine(paper, state: nil) + "\n" }
-    try DurableFile.replace(path: path, with: Data(text.utf8))
+    try DurableFile.replace(path: path, with: Self.jsonLines(papers))
+  }
+
+  /// The file's bytes: a line per paper.
+  static func jsonLines(_ papers: [Paper]) -> Data {
+    // Batches of lines are written on all cores and go into the data a round at a time:
+    // a whole file built apart and then copied would be held twice at the peak.
+    let batchSize = 256
+    let batches = stride(from: 0, to: papers.count, by: batchSize).map { $0..<min(papers.count, $0 + batchSize) }
+    var data = Data()
+    Parallel.forEachRound(of: batches, smallestShare: 1, roundSize: 16) { batch in
+      var writer = JSONLineWriter(capacity: batch.count * 2048)
+      for paper in papers[batch] {
+        writer.append(paper, state: nil)
+        writer.newline()
+      }
+      return writer.bytes
+    } collect: { round in
+      for bytes in round { data.append(contentsOf: bytes) }
+    }
+    return data
   }
 }

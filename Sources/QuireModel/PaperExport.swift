@@ -5,40 +5,186 @@ public enum PaperExport {
   /// With `state` nil the line carries no status or tags: how the library store keeps
   /// papers, the reading state being in state.json.
   public static func jsonLine(_ paper: Paper, state: PaperState?) -> String {
-    let s = StateStore.jsonString
-    var fields: [String] = []
-    fields.append("\"id\":\(s(paper.id.rawValue))")
-    fields.append("\"title\":\(s(paper.displayTitle))")
-    fields.append("\"untitled\":\(paper.hasTitle ? "false" : "true")")
-    fields.append("\"authors\":[\(paper.authors.map(s).joined(separator: ","))]")
-    fields.append("\"year\":\(paper.year.map(String.init) ?? "null")")
-    fields.append("\"venue\":\(paper.venue.map(s) ?? "null")")
-    fields.append("\"published\":\(paper.published.map { s($0.iso) } ?? "null")")
-    if let added = paper.added { fields.append("\"added\":\(s(Timestamp.iso(added)))") }
-    let links = paper.links.map { link in
-      "{\"label\":\(s(link.label)),\"url\":\(link.url.map(s) ?? "null")}"
+    var line = JSONLineWriter()
+    line.append(paper, state: state)
+    return String(decoding: line.bytes, as: UTF8.self)
+  }
+}
+
+/// Writes papers as JSON lines straight into bytes: a library file holds a line per paper,
+/// and building each from small strings cost more than reading the papers in.
+struct JSONLineWriter {
+  private(set) var bytes: [UInt8] = []
+  /// The last moment written and its text: a whole import is added at the same second.
+  private var lastMoment: (date: Date, iso: [UInt8])?
+
+  init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+
+  /// One paper's line, without the line break.
+  mutating func append(_ paper: Paper, state: PaperState?) {
+    raw("{\"id\":")
+    string(paper.id.rawValue)
+    raw(",\"title\":")
+    string(paper.displayTitle)
+    raw(paper.hasTitle ? ",\"untitled\":false" : ",\"untitled\":true")
+    raw(",\"authors\":")
+    strings(paper.authors)
+    raw(",\"year\":")
+    number(paper.year)
+    raw(",\"venue\":")
+    string(paper.venue)
+    raw(",\"published\":")
+    string(paper.published?.iso)
+    if let added = paper.added {
+      raw(",\"added\":")
+      moment(added)
     }
-    fields.append("\"links\":[\(links.joined(separator: ","))]")
+    raw(",\"links\":[")
+    for (index, link) in paper.links.enumerated() {
+      if index > 0 { bytes.append(UInt8(ascii: ",")) }
+      raw("{\"label\":")
+      string(link.label)
+      raw(",\"url\":")
+      string(link.url)
+      bytes.append(UInt8(ascii: "}"))
+    }
+    bytes.append(UInt8(ascii: "]"))
     if let state {
-      fields.append("\"status\":\(s(state.status.rawValue))")
-      fields.append("\"tags\":[\(state.tags.map(s).joined(separator: ","))]")
-      if let note = state.note { fields.append("\"note\":\(s(note))") }
+      raw(",\"status\":")
+      string(state.status.rawValue)
+      raw(",\"tags\":")
+      strings(state.tags)
+      if let note = state.note {
+        raw(",\"note\":")
+        string(note)
+      }
     }
-    fields.append("\"doi\":\(paper.doi.map(s) ?? "null")")
-    fields.append("\"arxiv\":\(paper.arxiv.map(s) ?? "null")")
-    fields.append("\"categories\":[\(paper.categories.map(s).joined(separator: ","))]")
-    if let version = paper.arxivVersion { fields.append("\"arxivVersion\":\(version)") }
+    raw(",\"doi\":")
+    string(paper.doi)
+    raw(",\"arxiv\":")
+    string(paper.arxiv)
+    raw(",\"categories\":")
+    strings(paper.categories)
+    if let version = paper.arxivVersion {
+      raw(",\"arxivVersion\":")
+      number(version)
+    }
     if !paper.extra.isEmpty {
-      let pairs = paper.extra.keys.sorted().map { "\(s($0)):\(s(paper.extra[$0]!))" }
-      fields.append("\"extra\":{\(pairs.joined(separator: ","))}")
+      raw(",\"extra\":{")
+      for (index, key) in paper.extra.keys.sorted().enumerated() {
+        if index > 0 { bytes.append(UInt8(ascii: ",")) }
+        string(key)
+        bytes.append(UInt8(ascii: ":"))
+        string(paper.extra[key]!)
+      }
+      bytes.append(UInt8(ascii: "}"))
     }
-    if let updated = paper.updated { fields.append("\"updated\":\(s(updated.iso))") }
-    fields.append("\"abstract\":\(paper.abstract.map(s) ?? "null")")
-    let alternates = paper.alternates.map { other in
-      "{\"line\":\(other.source.line),\"year\":\(other.year.map(String.init) ?? "null"),"
-        + "\"venue\":\(other.venue.map(s) ?? "null"),\"authors\":[\(other.authors.map(s).joined(separator: ","))]}"
+    if let updated = paper.updated {
+      raw(",\"updated\":")
+      string(updated.iso)
     }
-    fields.append("\"alsoListed\":[\(alternates.joined(separator: ","))]")
-    return "{" + fields.joined(separator: ",") + "}"
+    raw(",\"abstract\":")
+    string(paper.abstract)
+    raw(",\"alsoListed\":[")
+    for (index, other) in paper.alternates.enumerated() {
+      if index > 0 { bytes.append(UInt8(ascii: ",")) }
+      raw("{\"line\":")
+      number(other.source.line)
+      raw(",\"year\":")
+      number(other.year)
+      raw(",\"venue\":")
+      string(other.venue)
+      raw(",\"authors\":")
+      strings(other.authors)
+      bytes.append(UInt8(ascii: "}"))
+    }
+    raw("]}")
+  }
+
+  mutating func newline() { bytes.append(UInt8(ascii: "\n")) }
+
+  private mutating func raw(_ text: StaticString) {
+    text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+  }
+
+  private mutating func string(_ text: String) { JSONStringEncoder.append(text, to: &bytes) }
+
+  private mutating func string(_ text: String?) {
+    guard let text else { return raw("null") }
+    string(text)
+  }
+
+  private mutating func strings(_ texts: [String]) {
+    bytes.append(UInt8(ascii: "["))
+    for (index, text) in texts.enumerated() {
+      if index > 0 { bytes.append(UInt8(ascii: ",")) }
+      string(text)
+    }
+    bytes.append(UInt8(ascii: "]"))
+  }
+
+  private mutating func number(_ value: Int?) {
+    guard let value else { return raw("null") }
+    bytes.append(contentsOf: String(value).utf8)
+  }
+
+  private mutating func moment(_ date: Date) {
+    if let last = lastMoment, last.date == date { return bytes.append(contentsOf: last.iso) }
+    var text: [UInt8] = []
+    JSONStringEncoder.append(Timestamp.iso(date), to: &text)
+    lastMoment = (date, text)
+    bytes.append(contentsOf: text)
+  }
+}
+
+/// JSON string literals as `StateStore.appendJSONString` writes them (control characters,
+/// C1 controls and line separators escaped), copying the runs between escapes whole.
+enum JSONStringEncoder {
+  static func append(_ text: String, to out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\""))
+    UTF8Text.withBytes(of: text) { bytes in
+      var runStart = 0
+      var index = 0
+      while index < bytes.count {
+        let byte = bytes[index]
+        if byte >= 0x20 && byte < 0x7F && byte != 0x22 && byte != 0x5C {
+          index += 1
+          continue
+        }
+        let length: Int
+        if byte < 0x80 {
+          length = 1
+        } else {
+          length = UTF8Text.length(ofScalarStartingWith: byte)
+          // Only U+0080–U+009F (C2 80–9F) and U+2028–U+2029 (E2 80 A8–A9) need escaping.
+          let isC1 = byte == 0xC2 && bytes[index + 1] < 0xA0
+          let isSeparator = byte == 0xE2 && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9)
+          if !isC1 && !isSeparator {
+            index += length
+            continue
+          }
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+        escape(UTF8Text.scalar(in: bytes, at: index).scalar.value, to: &out)
+        index += length
+        runStart = index
+      }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+    }
+    out.append(UInt8(ascii: "\""))
+  }
+
+  private static func escape(_ value: UInt32, to out: inout [UInt8]) {
+    switch value {
+    case 0x22: out.append(contentsOf: [0x5C, 0x22])
+    case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+    case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
+    case 0x0D: out.append(contentsOf: [0x5C, 0x72])
+    case 0x09: out.append(contentsOf: [0x5C, 0x74])
+    default:
+      let hex = Array("0123456789abcdef".utf8)
+      out.append(contentsOf: [0x5C, UInt8(ascii: "u")])
+      for shift in stride(from: 12, through: 0, by: -4) { out.append(hex[Int(value >> UInt32(shift)) & 0xF]) }
+    }
   }
 }

@@ -213,25 +213,9 @@ public struct StateStore: Sendable {
   }
 
   /// A JSON string literal. Control characters and line separators are escaped, so the
-  /// file never carries them raw.
+  /// file never carries them raw (the library file's encoder, which writes the same).
   static func appendJSONString(_ text: String, to out: inout [UInt8]) {
-    out.append(0x22)
-    for scalar in text.unicodeScalars {
-      let value = scalar.value
-      switch value {
-      case 0x22: out.append(contentsOf: [0x5C, 0x22])
-      case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-      case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
-      case 0x0D: out.append(contentsOf: [0x5C, 0x72])
-      case 0x09: out.append(contentsOf: [0x5C, 0x74])
-      case 0..<0x20, 0x7F...0x9F, 0x2028, 0x2029:
-        let hex = String(value, radix: 16)
-        out.append(contentsOf: Array(("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8))
-      case 0x20..<0x7F: out.append(UInt8(value))
-      default: out.append(contentsOf: UTF8.encode(scalar)!)
-      }
-    }
-    out.append(0x22)
+    JSONStringEncoder.append(text, to: &out)
   }
 
   /// Writes the whole state. The journal goes after the new file is safely in place: left

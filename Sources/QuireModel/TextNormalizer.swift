@@ -6,79 +6,96 @@ public enum TextNormalizer {
   /// A comparison key: case and accents folded, punctuation dropped, words single-spaced.
   /// Two listings whose abstracts differ only by a final period get the same key.
   public static func key(_ text: String) -> String {
-    var out: [UInt8] = []
-    out.reserveCapacity(text.utf8.count)
-    var pendingSpace = false
-    func emit(_ byte: UInt8) {
-      if pendingSpace && !out.isEmpty { out.append(0x20) }
-      pendingSpace = false
-      out.append(byte)
-    }
-    for scalar in text.unicodeScalars {
-      let value = scalar.value
-      if value < 0x80 {
-        switch value {
-        case 0x30...0x39, 0x61...0x7A: emit(UInt8(value))
-        case 0x41...0x5A: emit(UInt8(value + 0x20))
-        default: pendingSpace = true
+    UTF8Text.withBytes(of: text) { bytes in
+      var out: [UInt8] = []
+      out.reserveCapacity(bytes.count)
+      var pendingSpace = false
+      var index = 0
+      while index < bytes.count {
+        let byte = bytes[index]
+        if byte < 0x80 {
+          index += 1
+          let folded: UInt8
+          switch byte {
+          case 0x30...0x39, 0x61...0x7A: folded = byte
+          case 0x41...0x5A: folded = byte + 0x20
+          default:
+            pendingSpace = true
+            continue
+          }
+          if pendingSpace && !out.isEmpty { out.append(0x20) }
+          pendingSpace = false
+          out.append(folded)
+          continue
         }
-        continue
+        let (scalar, length) = UTF8Text.scalar(in: bytes, at: index)
+        index += length
+        switch KeyFold.of(scalar) {
+        case .mark:
+          // A combining accent belongs to the letter before it: drop it, keep the word whole.
+          continue
+        case .letters(let letters) where letters.isEmpty:
+          pendingSpace = true
+        case .letters(let letters):
+          if pendingSpace && !out.isEmpty { out.append(0x20) }
+          pendingSpace = false
+          out.append(contentsOf: letters)
+        }
       }
-      // A combining accent belongs to the letter before it: drop it, keep the word whole.
-      switch scalar.properties.generalCategory {
-      case .nonspacingMark, .spacingMark, .enclosingMark: continue
-      default: break
-      }
-      // Rare: fold this one character (é → e, Å → a, ß → ss) and keep letters and digits.
-      let folded = String(scalar).folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-      var kept = false
-      for piece in folded.unicodeScalars where piece.properties.isAlphabetic || piece.properties.numericType != nil {
-        if pendingSpace && !out.isEmpty { out.append(0x20) }
-        pendingSpace = false
-        out.append(contentsOf: String(piece).utf8)
-        kept = true
-      }
-      if !kept { pendingSpace = true }
+      return String(decoding: out, as: UTF8.self)
     }
-    return String(decoding: out, as: UTF8.self)
   }
 
   /// Collapses runs of white space (including line breaks) into single spaces and trims.
   /// Returns the text itself when there is nothing to collapse, the usual case.
   public static func collapseWhitespace(_ text: String) -> String {
-    if isCollapsed(text) { return text }
+    UTF8Text.withBytes(of: text) { bytes in isCollapsed(bytes) ? text : collapsed(bytes) }
+  }
+
+  /// `collapseWhitespace` of the text these UTF-8 bytes (valid) spell.
+  static func collapseWhitespace(utf8 bytes: UnsafeBufferPointer<UInt8>) -> String {
+    isCollapsed(bytes) ? String(decoding: bytes, as: UTF8.self) : collapsed(bytes)
+  }
+
+  private static func collapsed(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
     var out: [UInt8] = []
-    out.reserveCapacity(text.utf8.count)
+    out.reserveCapacity(bytes.count)
     var pendingSpace = false
-    for scalar in text.unicodeScalars {
-      let value = scalar.value
-      if value < 0x80 ? (value == 0x20 || (0x09...0x0D).contains(value)) : isWideSpace(value) {
+    var index = 0
+    while index < bytes.count {
+      let byte = bytes[index]
+      let length = UTF8Text.length(ofScalarStartingWith: byte)
+      if byte < 0x80 ? UTF8Text.isASCIIWhitespace(byte) : isWideSpace(UTF8Text.scalar(in: bytes, at: index).scalar.value) {
         pendingSpace = true
-        continue
-      }
-      if pendingSpace && !out.isEmpty { out.append(0x20) }
-      pendingSpace = false
-      if value < 0x80 {
-        out.append(UInt8(value))
       } else {
-        out.append(contentsOf: UTF8.encode(scalar)!)
+        if pendingSpace && !out.isEmpty { out.append(0x20) }
+        pendingSpace = false
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<(index + length)]))
       }
+      index += length
     }
     return String(decoding: out, as: UTF8.self)
   }
 
   /// True when no white space needs collapsing: single spaces between words only, and no
-  /// byte that could start a non-ASCII space.
-  private static func isCollapsed(_ text: String) -> Bool {
+  /// white space outside ASCII.
+  private static func isCollapsed(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     var previous: UInt8 = 0x20
-    for byte in text.utf8 {
+    var index = 0
+    while index < bytes.count {
+      let byte = bytes[index]
       switch byte {
-      case 0x09...0x0D, 0xC2, 0xE1, 0xE2, 0xE3: return false
+      case 0x09...0x0D: return false
       case 0x20 where previous == 0x20: return false
-      default: previous = byte
+      // The lead bytes of the wide spaces: look at the whole scalar.
+      case 0xC2, 0xE1, 0xE2, 0xE3:
+        if isWideSpace(UTF8Text.scalar(in: bytes, at: index).scalar.value) { return false }
+      default: break
       }
+      previous = byte
+      index += 1
     }
-    return previous != 0x20 || text.isEmpty
+    return previous != 0x20 || bytes.isEmpty
   }
 
   /// White space outside ASCII: NEL, no-break space, and the spaces of U+2000 and up.
@@ -87,6 +104,36 @@ public enum TextNormalizer {
     case 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
     default: return false
     }
+  }
+}
+
+/// How `TextNormalizer.key` folds a scalar outside ASCII: dropped as a combining mark, or
+/// the letters and digits it folds to (é → e, ß → ss), none meaning it breaks a word.
+enum KeyFold: Sendable {
+  case mark
+  case letters([UInt8])
+
+  static func of(_ scalar: Unicode.Scalar) -> KeyFold {
+    let value = Int(scalar.value)
+    if value < latin.count { return latin[value] }
+    return folding(scalar)
+  }
+
+  /// The scalars below U+0300, folded once: Foundation's folding is slow and Latin letters
+  /// with accents are common.
+  private static let latin: [KeyFold] = (0..<0x300).map { folding(Unicode.Scalar(UInt32($0))!) }
+
+  private static func folding(_ scalar: Unicode.Scalar) -> KeyFold {
+    switch scalar.properties.generalCategory {
+    case .nonspacingMark, .spacingMark, .enclosingMark: return .mark
+    default: break
+    }
+    let folded = String(scalar).folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+    var letters: [UInt8] = []
+    for piece in folded.unicodeScalars where piece.properties.isAlphabetic || piece.properties.numericType != nil {
+      letters.append(contentsOf: String(piece).utf8)
+    }
+    return .letters(letters)
   }
 }
 

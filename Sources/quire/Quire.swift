@@ -35,49 +35,13 @@ struct LibraryOptions: ParsableArguments {
     try Self.loadLibrary(file: file, environment: environment, progress: progress)
   }
 
-  /// `progress` hears, now and then, what is being read and how far along it is.
   static func loadLibrary(
     file: String?, environment: [String: String], progress: ((LoadingProgress) -> Void)? = nil
   ) throws -> Library {
-    guard let file else {
-      let store = LibraryStore(path: LibraryStore.defaultPath(environment: environment))
-      let name = (store.path as NSString).lastPathComponent
-      let imported: [Listing]
-      do {
-        // Reading the file is most of the work; adding the papers to the library the rest.
-        imported = try store.load(progress: progress.map { report in
-          { report(LoadingProgress(what: name, fraction: $0 * 0.8, papers: $1)) }
-        })
-      } catch {
-        throw QuireFailure(message: error.description)
-      }
-      if imported.isEmpty { return BuiltinLibrary.load() }
-      let builtin = Library(name: BuiltinLibrary.displayName, listings: BuiltinLibrary.listings)
-      var library = builtin
-      for (number, listing) in imported.enumerated() {
-        library.add(listing)
-        if number % 4096 == 0, let progress {
-          progress(LoadingProgress(what: name, fraction: 0.8 + 0.2 * Double(number) / Double(imported.count), papers: number))
-        }
-      }
-      // Papers, not listings: an imported paper may carry several listings.
-      library.name = "built-in list + \(library.count - builtin.count) imported"
-      return library
-    }
-    let data: Data
     do {
-      data = try Data(contentsOf: URL(fileURLWithPath: file))
+      return try LibraryLoader.load(file: file, environment: environment, progress: progress)
     } catch {
-      throw QuireFailure(message: "cannot open \(file): \(FileManager.default.fileExists(atPath: file) ? "cannot be read" : "no such file")")
-    }
-    do {
-      let name = (file as NSString).lastPathComponent
-      let result = try Importer.read(data, file: file, progress: progress.map { report in
-        { report(LoadingProgress(what: name, fraction: $0 * 0.8, papers: $1)) }
-      })
-      return Library(name: name, listings: result.listings, diagnostics: result.diagnostics)
-    } catch {
-      throw QuireFailure(message: "cannot open \(error.description)")
+      throw QuireFailure(message: error.description)
     }
   }
 
@@ -210,7 +174,7 @@ extension Quire {
       let library = try LibraryOptions.loadLibrary(file: file, environment: environment)
       let reading = try LibraryOptions.loadState(path: state ?? StateStore.defaultPath(environment: environment))
       for problem in library.diagnostics { printError(problem.description) }
-      let matches: PaperSet? = parsed == .everything ? nil : SearchIndex(library: library).evaluate(parsed, reading: reading, library: library, within: nil)
+      let matches: PaperSet? = parsed == .everything ? nil : SearchIndexCache(environment: environment).openOrBuild(library).index.evaluate(parsed, reading: reading, library: library, within: nil)
       if count {
         print(matches?.count ?? library.count)
         return
@@ -271,60 +235,91 @@ extension Quire {
       do { existing = try store.load() } catch { throw QuireFailure(message: error.description) }
       // Everything already known, to tell new papers from ones merged into known papers.
       var known = Library(name: "known", listings: BuiltinLibrary.listings + existing)
-      var added: [Listing] = []
+      var imported: LibraryInBackground?
       var carried: [(Listing, PaperState)] = []  // reading state that came with the papers
       var failed = false
       let importTime = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
       for file in files {
-        let data: Data
-        if file == "-" {
-          data = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-          guard let contents = FileManager.default.contents(atPath: file) else {
-            printError("quire: cannot read \(file): \(FileManager.default.fileExists(atPath: file) ? "permission denied or a folder" : "no such file")")
-            failed = true
-            continue
-          }
-          data = contents
-        }
         let name = file == "-" ? "<stdin>" : file
-        let result: Importer.FileResult
-        let bar = ProgressLine(label: "importing \(name)")
-        do {
-          result = try Importer.read(data, file: name, format: format, progress: bar?.update)
-          bar?.finish()
-        } catch {
-          bar?.finish()
-          printError("quire: \(error.description)")
+        guard var result = read(file, name: name) else {
           failed = true
           continue
         }
         for problem in result.diagnostics { printError(problem.description) }
+        // Taken out of the result, so that setting the moment of import copies nothing.
+        var listings = result.listings
+        result.listings = []
+        // The moment of import is when the paper joined the library (kept from an export).
+        for index in listings.indices where listings[index].added == nil { listings[index].added = importTime }
+        if !listings.isEmpty {
+          imported = imported ?? LibraryInBackground(name: "imported", listings: existing)
+          imported?.add(listings)
+        }
         var new = 0
         var merged = 0
-        for (index, original) in result.listings.enumerated() {
-          var listing = original
-          // The moment of import is when the paper joined the library (kept from an export).
-          if listing.added == nil { listing.added = importTime }
+        for (index, listing) in listings.enumerated() {
           if known.add(listing) { new += 1 } else { merged += 1 }
-          added.append(listing)
           if let state = result.states?[index], !state.isUntouched { carried.append((listing, state)) }
         }
         let skipped = result.diagnostics.filter(\.skipped).count
         let repaired = result.diagnostics.count - skipped
-        var summary = "\(name) (\(result.format.rawValue)): \(result.listings.count) entries: \(new) added, \(merged) already in the library"
+        var summary = "\(name) (\(result.format.rawValue)): \(listings.count) entries: \(new) added, \(merged) already in the library"
         if skipped > 0 { summary += ", \(skipped) skipped" }
         if repaired > 0 { summary += ", \(repaired) read with a problem" }
         if skipped + repaired > 0 { summary += " (reasons and places above)" }
         print(TerminalText.sanitized(summary))
       }
-      if !added.isEmpty {
-        let library = Library(name: "imported", listings: existing + added)
+      if let imported {
+        let library = imported.finished()
         do { try store.save(library.papers) } catch { throw QuireFailure(message: error.description) }
         print("library: \(library.count) imported papers in \(store.path)")
       }
       if !carried.isEmpty { try applyCarriedState(carried, known: known, environment: environment) }
       if failed { throw ExitCode.failure }
+    }
+
+    /// A file's listings, or nil once the reason it has none is told. The file's bytes are
+    /// let go as soon as they are read: a large library's are large.
+    func read(_ file: String, name: String) -> Importer.FileResult? {
+      let data: Data
+      if file == "-" {
+        data = FileHandle.standardInput.readDataToEndOfFile()
+      } else {
+        guard let contents = FileManager.default.contents(atPath: file) else {
+          printError("quire: cannot read \(file): \(FileManager.default.fileExists(atPath: file) ? "permission denied or a folder" : "no such file")")
+          return nil
+        }
+        data = contents
+      }
+      let bar = ProgressLine(label: "importing \(name)")
+      do {
+        let result = try Importer.read(data, file: name, format: format, progress: bar?.update)
+        bar?.finish()
+        return result
+      } catch {
+        bar?.finish()
+        printError("quire: \(error.description)")
+        return nil
+      }
+    }
+
+    /// The library to save, the stored papers and then every imported listing, built on
+    /// another core while this one reads the next file and tells new papers from known
+    /// ones. The library is only touched on the builder's serial queue.
+    final class LibraryInBackground: @unchecked Sendable {
+      private let queue = DispatchQueue(label: "quire.import.library")
+      private var library: Library?
+
+      init(name: String, listings: [Listing]) {
+        queue.async { self.library = Library(name: name, listings: listings) }
+      }
+
+      func add(_ listings: [Listing]) {
+        queue.async { for listing in listings { self.library!.add(listing) } }
+      }
+
+      /// The library once every listing handed over is in.
+      func finished() -> Library { queue.sync { library! } }
     }
   }
 
@@ -354,13 +349,15 @@ extension Quire {
         do {
           let parsed = try Query.parse(query)
           if parsed != .everything {
-            matches = SearchIndex(library: library).evaluate(parsed, reading: reading, library: library, within: nil)
+            matches = SearchIndexCache(environment: options.environment).openOrBuild(library).index.evaluate(parsed, reading: reading, library: library, within: nil)
           }
         } catch {
           throw QuireFailure(message: "--query, column \(error.column): \(error.message)")
         }
       }
-      let papers = library.papers.indices.filter { matches?.contains($0) ?? true }.map { library.papers[$0] }.filter { paper in
+      // Decoded once: a library opened on quire's file decodes its papers on every `papers`.
+      let all = library.papers
+      let papers = all.indices.filter { matches?.contains($0) ?? true }.map { all[$0] }.filter { paper in
         let state = reading[paper.id]
         if unread && state.status != .unread { return false }
         if read && state.status != .read { return false }

@@ -34,7 +34,12 @@ public struct BibTeXParser {
   /// `progress` hears how much of the text has been read, from 0 to 1, and the entries
   /// read so far, now and then.
   public func parse(_ text: String, progress: ((Double, Int) -> Void)? = nil) -> Result {
-    var reader = Reader(scalars: Array(text.unicodeScalars), file: file)
+    UTF8Text.withBytes(of: text) { parse(utf8: $0, progress: progress) }
+  }
+
+  /// `parse` of the text these bytes spell; they must be valid UTF-8.
+  func parse(utf8 bytes: UnsafeBufferPointer<UInt8>, progress: ((Double, Int) -> Void)? = nil) -> Result {
+    var reader = Reader(bytes: bytes, lines: LineStarts(bytes), file: file)
     return reader.run(progress: progress)
   }
 
@@ -45,53 +50,98 @@ public struct BibTeXParser {
   ]
 
   struct Failure: Error {
+    /// A byte offset in the text, at the start of a unicode scalar.
     var index: Int
     var message: String
     /// Where reading can go on: the next entry, when the failure found it.
     var resume: Int? = nil
   }
 
+  /// Where lines start in a text, as byte offsets, for turning a position into line:column.
+  struct LineStarts: Sendable {
+    let offsets: [Int]
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+      var starts = [0]
+      if let base = bytes.baseAddress {
+        var from = base
+        let end = base + bytes.count
+        while from < end, let newline = memchr(from, 0x0A, end - from) {
+          let next = UnsafePointer(newline.assumingMemoryBound(to: UInt8.self)) + 1
+          starts.append(next - base)
+          from = next
+        }
+      }
+      offsets = starts
+    }
+
+    /// The line holding `index` (from 1) and where it starts.
+    func line(of index: Int) -> (number: Int, start: Int) {
+      var low = 0
+      var high = offsets.count
+      while low + 1 < high {
+        let mid = (low + high) / 2
+        if offsets[mid] <= index { low = mid } else { high = mid }
+      }
+      return (low + 1, offsets[low])
+    }
+  }
+
+  /// Reads the text's UTF-8 bytes. Everything BibTeX gives a meaning to is ASCII, so a
+  /// value is a slice of the bytes between its delimiters, and a scalar outside ASCII is
+  /// decoded only where a name, a key or white space may hold one.
+  ///
+  /// A reader may be started anywhere an entry may start and stopped before entries that
+  /// start at `stop` or later, to read parts of a text on several cores; an entry it has
+  /// started is read to its end wherever that is, as reading the whole text would.
+  /// Positions, lines and columns are those of the whole text.
   struct Reader {
-    let scalars: [Unicode.Scalar]
+    let bytes: UnsafeBufferPointer<UInt8>
+    let stop: Int
     let file: String
-    var position = 0
+    var position: Int
     var macros = BibTeXParser.months
     var entries: [BibTeXEntry] = []
     var diagnostics: [Diagnostic] = []
-    /// Offsets where lines start, for turning a position into line:column.
-    let lineStarts: [Int]
+    let lines: LineStarts
+    /// Where the next entry would start, once the reader stops; nil at the end of the text.
+    private(set) var next: Int?
+    /// Whether an `@string` was met: the entries after it may use its macro.
+    private(set) var metMacroDefinition = false
 
-    init(scalars: [Unicode.Scalar], file: String) {
-      self.scalars = scalars
+    init(bytes: UnsafeBufferPointer<UInt8>, from start: Int = 0, stop: Int? = nil, lines: LineStarts, file: String) {
+      self.bytes = bytes
+      self.stop = stop ?? bytes.count
+      self.position = start
+      self.lines = lines
       self.file = file
-      var starts = [0]
-      for (index, scalar) in scalars.enumerated() where scalar == "\n" { starts.append(index + 1) }
-      lineStarts = starts
     }
 
+    /// Line and column, both from 1; the column counts unicode scalars, not bytes.
     func location(_ index: Int) -> (line: Int, column: Int) {
-      var low = 0
-      var high = lineStarts.count
-      while low + 1 < high {
-        let mid = (low + high) / 2
-        if lineStarts[mid] <= index { low = mid } else { high = mid }
-      }
-      return (low + 1, index - lineStarts[low] + 1)
+      let line = lines.line(of: index)
+      var column = 1
+      for offset in line.start..<index where bytes[offset] & 0xC0 != 0x80 { column += 1 }
+      return (line.number, column)
     }
 
     mutating func run(progress: ((Double, Int) -> Void)? = nil) -> Result {
       while let at = nextAt() {
-        if let progress, entries.count % 256 == 0 { progress(Double(at) / Double(max(1, scalars.count)), entries.count) }
+        if at >= stop {
+          next = at
+          break
+        }
+        if let progress, entries.count % 256 == 0 { progress(Double(at) / Double(max(1, bytes.count)), entries.count) }
         position = at + 1
         do {
           try entry(startingAt: at)
         } catch {
-          let place = location(min(error.index, scalars.count))
+          let place = location(min(error.index, bytes.count))
           diagnostics.append(Diagnostic(file: file, line: place.line, column: place.column, message: error.message, skipped: true))
           // Resume at the next entry: an "@" that starts a line.
           position = error.resume ?? max(position, error.index)
-          while position < scalars.count {
-            if scalars[position] == "@", position == 0 || isLineStart(position) { break }
+          while position < bytes.count {
+            if bytes[position] == Byte.at, position == 0 || isLineStart(position) { break }
             position += 1
           }
         }
@@ -101,28 +151,31 @@ public struct BibTeXParser {
 
     func isLineStart(_ index: Int) -> Bool {
       var back = index - 1
-      while back >= 0, scalars[back] == " " || scalars[back] == "\t" { back -= 1 }
-      return back < 0 || scalars[back] == "\n" || scalars[back] == "\r"
+      while back >= 0, bytes[back] == Byte.space || bytes[back] == Byte.tab { back -= 1 }
+      return back < 0 || bytes[back] == Byte.newline || bytes[back] == Byte.carriageReturn
     }
 
     /// Text between entries is a comment, as BibTeX has it.
     mutating func nextAt() -> Int? {
-      while position < scalars.count {
-        if scalars[position] == "@" { return position }
+      while position < bytes.count {
+        if bytes[position] == Byte.at { return position }
         position += 1
       }
       return nil
     }
+
+    /// The byte at `position`, or nil at the end.
+    var current: UInt8? { position < bytes.count ? bytes[position] : nil }
 
     mutating func entry(startingAt at: Int) throws(Failure) {
       skipSpace()
       let type = identifier().lowercased()
       guard !type.isEmpty else { throw Failure(index: position, message: "expected an entry type after '@'") }
       skipSpace()
-      guard position < scalars.count, scalars[position] == "{" || scalars[position] == "(" else {
+      guard let open = current, open == Byte.openBrace || open == Byte.openParen else {
         throw Failure(index: position, message: "expected '{' or '(' after '@\(type)'")
       }
-      let close: Unicode.Scalar = scalars[position] == "{" ? "}" : ")"
+      let close = open == Byte.openBrace ? Byte.closeBrace : Byte.closeParen
       position += 1
       switch type {
       case "comment":
@@ -133,11 +186,12 @@ public struct BibTeXParser {
         _ = try value()
         try expectClose(close)
       case "string":
+        metMacroDefinition = true
         skipSpace()
         let name = identifier().lowercased()
         guard !name.isEmpty else { throw Failure(index: position, message: "expected a macro name in @string") }
         skipSpace()
-        try expect("=", "after the macro name '\(name)'")
+        try expect(Byte.equals, "after the macro name '\(name)'")
         skipSpace()
         macros[name] = try value()
         skipSpace()
@@ -147,50 +201,62 @@ public struct BibTeXParser {
       }
     }
 
-    mutating func regularEntry(type: String, close: Unicode.Scalar, at: Int) throws(Failure) {
+    mutating func regularEntry(type: String, close: UInt8, at: Int) throws(Failure) {
       skipSpace()
-      var key = ""
-      while position < scalars.count, scalars[position] != ",", scalars[position] != close,
-        !scalars[position].properties.isWhitespace
-      {
-        key.unicodeScalars.append(scalars[position])
-        position += 1
-      }
+      let key = citationKey(close: close)
       skipSpace()
-      guard position < scalars.count, scalars[position] == "," || scalars[position] == close else {
+      guard let next = current, next == Byte.comma || next == close else {
         throw Failure(index: position, message: "expected ',' after the citation key '\(key)'")
       }
+      let closing = Unicode.Scalar(close)
       var fields: [(name: String, value: String)] = []
       while true {
         skipSpace()
-        guard position < scalars.count else {
-          throw Failure(index: position, message: "expected '\(close)' to close the entry '\(key)' started at line \(location(at).line)")
+        guard let next = current else {
+          throw Failure(
+            index: position, message: "expected '\(closing)' to close the entry '\(key)' started at line \(location(at).line)")
         }
-        if scalars[position] == close {
+        if next == close {
           position += 1
           break
         }
-        if scalars[position] == "," {
+        if next == Byte.comma {
           position += 1
           continue
         }
         let nameStart = position
         let name = identifier().lowercased()
         guard !name.isEmpty else {
-          throw Failure(index: nameStart, message: "expected a field name or '\(close)' in entry '\(key)'")
+          throw Failure(index: nameStart, message: "expected a field name or '\(closing)' in entry '\(key)'")
         }
         skipSpace()
-        try expect("=", "after the field name '\(name)'")
+        try expect(Byte.equals, "after the field name '\(name)'")
         skipSpace()
         let fieldValue = try value()
         // A field given twice keeps its first value, as BibTeX does.
         if !fields.contains(where: { $0.name == name }) { fields.append((name, fieldValue)) }
         skipSpace()
-        guard position < scalars.count, scalars[position] == "," || scalars[position] == close else {
-          throw Failure(index: position, message: "expected ',' or '\(close)' after the value of '\(name)'")
+        guard let after = current, after == Byte.comma || after == close else {
+          throw Failure(index: position, message: "expected ',' or '\(closing)' after the value of '\(name)'")
         }
       }
       entries.append(BibTeXEntry(type: type, key: key, fields: fields, line: location(at).line))
+    }
+
+    /// The key up to a comma, the closing delimiter or white space.
+    mutating func citationKey(close: UInt8) -> String {
+      let start = position
+      while let byte = current, byte != Byte.comma, byte != close {
+        if byte < 0x80 {
+          if UTF8Text.isASCIIWhitespace(byte) { break }
+          position += 1
+        } else {
+          let (scalar, length) = UTF8Text.scalar(in: bytes, at: position)
+          if scalar.properties.isWhitespace { break }
+          position += length
+        }
+      }
+      return text(start..<position)
     }
 
     /// A value: pieces joined by `#`, each `{braced}`, `"quoted"`, a number or a macro.
@@ -198,19 +264,17 @@ public struct BibTeXParser {
       var result = ""
       while true {
         skipSpace()
-        guard position < scalars.count else { throw Failure(index: position, message: "expected a value") }
-        let scalar = scalars[position]
-        if scalar == "{" {
+        guard let byte = current else { throw Failure(index: position, message: "expected a value") }
+        if byte == Byte.openBrace {
           position += 1
-          result += try balanced(until: "}", from: position - 1)
-        } else if scalar == "\"" {
+          result += try balanced(until: Byte.closeBrace, from: position - 1)
+        } else if byte == Byte.quote {
           position += 1
           result += try quoted()
-        } else if scalar.properties.numericType != nil {
-          while position < scalars.count, scalars[position].properties.numericType != nil {
-            result.unicodeScalars.append(scalars[position])
-            position += 1
-          }
+        } else if isNumeric(at: position) {
+          let start = position
+          while position < bytes.count, isNumeric(at: position) { position += UTF8Text.scalar(in: bytes, at: position).length }
+          result += text(start..<position)
         } else {
           let start = position
           let name = identifier().lowercased()
@@ -222,7 +286,7 @@ public struct BibTeXParser {
             diagnostics.append(Diagnostic(file: file, line: place.line, column: place.column, message: "unknown macro '\(name)'; kept as written"))
             result += name
             skipSpace()
-            if position < scalars.count, scalars[position] == "#" {
+            if current == Byte.hash {
               position += 1
               continue
             }
@@ -231,7 +295,7 @@ public struct BibTeXParser {
           result += expansion
         }
         skipSpace()
-        if position < scalars.count, scalars[position] == "#" {
+        if current == Byte.hash {
           position += 1
           continue
         }
@@ -239,75 +303,125 @@ public struct BibTeXParser {
       }
     }
 
-    /// The text up to the brace that closes one already read, nested braces kept.
-    mutating func balanced(until close: Unicode.Scalar, from start: Int) throws(Failure) -> String {
-      let open: Unicode.Scalar = close == "}" ? "{" : "("
+    /// The text up to the delimiter that closes one already read, nested ones kept.
+    mutating func balanced(until close: UInt8, from start: Int) throws(Failure) -> String {
+      let open = close == Byte.closeBrace ? Byte.openBrace : Byte.openParen
+      let unmatched = "expected '\(Unicode.Scalar(close))' to match this '\(Unicode.Scalar(open))'"
+      let contentStart = position
       var depth = 0
-      var out = String.UnicodeScalarView()
-      while position < scalars.count {
-        let scalar = scalars[position]
-        if scalar == "@", isLineStart(position) {
+      while position < bytes.count {
+        let byte = bytes[position]
+        if byte == Byte.at, isLineStart(position) {
           // An entry starting on its own line: the brace before it was never closed.
-          throw Failure(index: start, message: "expected '\(close)' to match this '\(open)'", resume: position)
+          throw Failure(index: start, message: unmatched, resume: position)
         }
         position += 1
-        if scalar == open { depth += 1 }
-        if scalar == close {
-          if depth == 0 { return String(out) }
+        if byte == open { depth += 1 }
+        if byte == close {
+          if depth == 0 { return text(contentStart..<(position - 1)) }
           depth -= 1
         }
-        out.append(scalar)
       }
-      throw Failure(index: start, message: "expected '\(close)' to match this '\(open)'")
+      throw Failure(index: start, message: unmatched)
     }
 
     /// A "quoted" value; braces inside may hold quotes.
     mutating func quoted() throws(Failure) -> String {
       let start = position - 1
       var depth = 0
-      var out = String.UnicodeScalarView()
-      while position < scalars.count {
-        let scalar = scalars[position]
-        if scalar == "@", isLineStart(position) {
+      while position < bytes.count {
+        let byte = bytes[position]
+        if byte == Byte.at, isLineStart(position) {
           throw Failure(index: start, message: "expected '\"' to close this quoted value", resume: position)
         }
         position += 1
-        if scalar == "{" { depth += 1 }
-        if scalar == "}" { depth -= 1 }
-        if scalar == "\"" && depth == 0 { return String(out) }
-        out.append(scalar)
+        if byte == Byte.openBrace { depth += 1 }
+        if byte == Byte.closeBrace { depth -= 1 }
+        if byte == Byte.quote && depth == 0 { return text((start + 1)..<(position - 1)) }
       }
       throw Failure(index: start, message: "expected '\"' to close this quoted value")
     }
 
+    /// Letters, digits (of any script) and the punctuation BibTeX allows in names.
     mutating func identifier() -> String {
-      var out = String.UnicodeScalarView()
-      while position < scalars.count {
-        let scalar = scalars[position]
-        let isName =
-          scalar.properties.isAlphabetic || scalar.properties.numericType != nil
-          || "-_:.+/'!?&*<>[]|".unicodeScalars.contains(scalar)
-        guard isName else { break }
-        out.append(scalar)
-        position += 1
+      let start = position
+      while let byte = current {
+        if byte < 0x80 {
+          guard Self.isASCIINameByte(byte) else { break }
+          position += 1
+        } else {
+          let (scalar, length) = UTF8Text.scalar(in: bytes, at: position)
+          guard scalar.properties.isAlphabetic || scalar.properties.numericType != nil else { break }
+          position += length
+        }
       }
-      return String(out)
+      return text(start..<position)
+    }
+
+    /// The ASCII a name may hold: what is alphabetic or numeric in Unicode, and "-_:.+/'!?&*<>[]|".
+    static func isASCIINameByte(_ byte: UInt8) -> Bool {
+      switch byte {
+      case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
+      case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: ":"), UInt8(ascii: "."), UInt8(ascii: "+"),
+        UInt8(ascii: "/"), UInt8(ascii: "'"), UInt8(ascii: "!"), UInt8(ascii: "?"), UInt8(ascii: "&"),
+        UInt8(ascii: "*"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "["), UInt8(ascii: "]"),
+        UInt8(ascii: "|"):
+        return true
+      default: return false
+      }
+    }
+
+    /// A digit of any script (Unicode's numeric type), the only kind in ASCII being 0–9.
+    func isNumeric(at index: Int) -> Bool {
+      let byte = bytes[index]
+      if byte < 0x80 { return (0x30...0x39).contains(byte) }
+      return UTF8Text.scalar(in: bytes, at: index).scalar.properties.numericType != nil
     }
 
     mutating func skipSpace() {
-      while position < scalars.count, scalars[position].properties.isWhitespace { position += 1 }
+      while let byte = current {
+        if byte < 0x80 {
+          guard UTF8Text.isASCIIWhitespace(byte) else { return }
+          position += 1
+        } else {
+          let (scalar, length) = UTF8Text.scalar(in: bytes, at: position)
+          guard scalar.properties.isWhitespace else { return }
+          position += length
+        }
+      }
     }
 
-    mutating func expect(_ scalar: Unicode.Scalar, _ context: String) throws(Failure) {
-      guard position < scalars.count, scalars[position] == scalar else {
-        throw Failure(index: position, message: "expected '\(scalar)' \(context)")
+    func text(_ range: Range<Int>) -> String {
+      String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    }
+
+    mutating func expect(_ byte: UInt8, _ context: String) throws(Failure) {
+      guard current == byte else {
+        throw Failure(index: position, message: "expected '\(Unicode.Scalar(byte))' \(context)")
       }
       position += 1
     }
 
-    mutating func expectClose(_ close: Unicode.Scalar) throws(Failure) {
+    mutating func expectClose(_ close: UInt8) throws(Failure) {
       skipSpace()
       try expect(close, "to close the entry")
     }
+  }
+
+  /// The ASCII bytes BibTeX gives a meaning to.
+  enum Byte {
+    static let at = UInt8(ascii: "@")
+    static let openBrace = UInt8(ascii: "{")
+    static let closeBrace = UInt8(ascii: "}")
+    static let openParen = UInt8(ascii: "(")
+    static let closeParen = UInt8(ascii: ")")
+    static let quote = UInt8(ascii: "\"")
+    static let comma = UInt8(ascii: ",")
+    static let equals = UInt8(ascii: "=")
+    static let hash = UInt8(ascii: "#")
+    static let space = UInt8(ascii: " ")
+    static let tab = UInt8(ascii: "\t")
+    static let newline = UInt8(ascii: "\n")
+    static let carriageReturn = UInt8(ascii: "\r")
   }
 }

@@ -11,7 +11,7 @@ public enum ImportFormat: String, CaseIterable, Sendable {
 
   /// What a file holds, judged from its first meaningful text, then its name.
   public static func detect(_ text: String, name: String) -> ImportFormat? {
-    var head = Substring(text.prefix(64 * 1024))
+    var head = Substring(text.prefix(DetectionText.charactersLookedAt))
     if head.unicodeScalars.first == "\u{FEFF}" { head = head.dropFirst() }
     let trimmed = head.drop { $0.isWhitespace }
     if trimmed.hasPrefix("<") { return .atom }
@@ -59,47 +59,115 @@ public enum Importer {
   public static func read(
     _ data: Data, file: String, format forced: ImportFormat? = nil, progress: ((Double, Int) -> Void)? = nil
   ) throws(ReadError) -> FileResult {
-    if data.contains(0) {
+    if data.withUnsafeBytes({ buffer in buffer.baseAddress.map { memchr($0, 0, buffer.count) != nil } ?? false }) {
       throw ReadError(description: "\(file): not a text file (it contains NUL bytes); expected BibTeX, RIS, Atom, CSL-JSON, JSON Lines or a reading list")
     }
-    guard let text = String(data: data, encoding: .utf8) else {
-      throw ReadError(description: "\(file): not valid UTF-8; convert it first (for example with iconv -t UTF-8)")
+    let notUTF8 = ReadError(description: "\(file): not valid UTF-8; convert it first (for example with iconv -t UTF-8)")
+    var text: String?
+    let format: ImportFormat
+    if let forced {
+      format = forced
+    } else {
+      let head: String
+      switch DetectionText(data) {
+      case .invalid: throw notUTF8
+      case .head(let start): head = start
+      case .whole(let whole):
+        text = whole
+        head = whole
+      }
+      guard let detected = ImportFormat.detect(head, name: file) else {
+        // A file that is not UTF-8 is reported as such, whatever its start looks like.
+        if text == nil, String(data: data, encoding: .utf8) == nil { throw notUTF8 }
+        throw ReadError(description: "\(file): cannot tell the format; expected BibTeX, RIS, Atom, CSL-JSON, JSON Lines or a reading list (--format names one)")
+      }
+      format = detected
     }
-    guard let format = forced ?? ImportFormat.detect(text, name: file) else {
-      throw ReadError(description: "\(file): cannot tell the format; expected BibTeX, RIS, Atom, CSL-JSON, JSON Lines or a reading list (--format names one)")
+    // Every format but BibTeX is read from the whole text, or once it is known to be text.
+    func wholeText() throws(ReadError) -> String {
+      guard let whole = text ?? String(data: data, encoding: .utf8) else { throw notUTF8 }
+      return whole
     }
     switch format {
     case .readingList:
-      let result = ReadingListParser(file: file).parse(text, progress: progress)
+      let result = ReadingListParser(file: file).parse(try wholeText(), progress: progress)
       return FileResult(format: format, listings: result.listings, diagnostics: result.diagnostics)
     case .bibtex:
-      // Reading the entries is the first half of the work, turning their TeX into text the second.
-      let result = BibTeXParser(file: file).parse(text, progress: progress.map { report in { report($0 / 2, $1) } })
-      var listings: [Listing] = []
-      listings.reserveCapacity(result.entries.count)
-      for (index, entry) in result.entries.enumerated() {
-        if let progress, index % 256 == 0 {
-          progress(0.5 + Double(index) / Double(2 * result.entries.count), result.entries.count)
-        }
-        listings.append(entry.listing(file: file))
+      // The largest libraries come as BibTeX: read from the file's bytes, on all cores.
+      let read = data.withUnsafeBytes { raw in
+        BibTeXImport.read(DetectionText.withoutByteOrderMark(raw.bindMemory(to: UInt8.self)), file: file, progress: progress)
       }
-      // quire's own BibTeX export carries status and tags; other BibTeX's keywords are
-      // the authors', not the reader's, and are left alone.
-      let ours = result.entries.contains { $0["quire-status"] != nil }
-      let states = ours ? result.entries.map(\.carriedState) : nil
-      return FileResult(format: format, listings: listings, diagnostics: result.diagnostics, states: states)
+      guard let result = read else { throw notUTF8 }
+      return FileResult(format: format, listings: result.listings, diagnostics: result.diagnostics, states: result.states)
     case .ris:
-      let result = RISParser(file: file).parse(text, progress: progress)
+      let result = RISParser(file: file).parse(try wholeText(), progress: progress)
       return FileResult(format: format, listings: result.records.map { $0.listing(file: file) }, diagnostics: result.diagnostics)
     case .atom:
+      _ = try wholeText()
       let result = AtomParser(file: file).parse(data, progress: progress)
       return FileResult(format: format, listings: result.entries.map { $0.listing(file: file) }, diagnostics: result.diagnostics)
     case .cslJSON:
+      _ = try wholeText()
       let result = CSLJSONParser(file: file).parse(data, progress: progress)
       return FileResult(format: format, listings: result.listings, diagnostics: result.diagnostics)
     case .jsonl:
-      let result = JSONLinesParser(file: file).parse(text, progress: progress)
+      let result = JSONLinesParser(file: file).parse(try wholeText(), progress: progress)
       return FileResult(format: format, listings: result.listings, diagnostics: result.diagnostics, states: result.states)
     }
+  }
+}
+
+/// The start of a file's text, enough to tell its format: `ImportFormat.detect` looks at
+/// the first 64K characters only, so a large file need not become one String for it.
+/// The text is what `String(data:encoding: .utf8)` makes of the file, byte order mark
+/// dropped.
+enum DetectionText {
+  /// The text of a file this small or smaller is made whole.
+  static let wholeLimit = 1 << 20
+  /// How much of the text `ImportFormat.detect` looks at.
+  static let charactersLookedAt = 64 * 1024
+
+  case head(String)
+  case whole(String)
+  case invalid
+
+  init(_ data: Data) {
+    enum Start {
+      case prefix(String)
+      case small
+      case invalid
+    }
+    let start = data.withUnsafeBytes { raw -> Start in
+      let bytes = Self.withoutByteOrderMark(raw.bindMemory(to: UInt8.self))
+      guard bytes.count > Self.wholeLimit else { return .small }
+      // Cut before a scalar: a prefix of valid UTF-8 is valid, so an invalid one means
+      // the whole file is not UTF-8.
+      var cut = Self.wholeLimit
+      while cut > 0, bytes[cut] & 0xC0 == 0x80 { cut -= 1 }
+      let prefix = UnsafeBufferPointer(rebasing: bytes[..<cut])
+      return UTF8Text.isValid(prefix) ? .prefix(String(decoding: prefix, as: UTF8.self)) : .invalid
+    }
+    switch start {
+    case .invalid:
+      self = .invalid
+    // Characters may run on past the cut: the first 64K are whole when one more follows.
+    case .prefix(let text) where text.count(atLeast: Self.charactersLookedAt + 1):
+      self = .head(text)
+    case .prefix, .small:
+      self = String(data: data, encoding: .utf8).map(DetectionText.whole) ?? .invalid
+    }
+  }
+
+  /// The bytes without the UTF-8 byte order mark `String(data:encoding:)` drops.
+  static func withoutByteOrderMark(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    guard bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF else { return bytes }
+    return UnsafeBufferPointer(rebasing: bytes[3...])
+  }
+}
+
+extension String {
+  /// Whether the text has `count` Characters or more, found without counting them all.
+  fileprivate func count(atLeast count: Int) -> Bool {
+    index(startIndex, offsetBy: count - 1, limitedBy: endIndex).map { $0 < endIndex } ?? false
   }
 }

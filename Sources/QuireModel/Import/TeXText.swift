@@ -6,12 +6,30 @@ import Foundation
 /// not know are kept as written too, so nothing silently disappears.
 public enum TeXText {
   public static func toUnicode(_ text: String) -> String {
-    guard text.unicodeScalars.contains(where: { "\\{}~-$`'".unicodeScalars.contains($0) }) else {
-      return TextNormalizer.collapseWhitespace(text)
+    UTF8Text.withBytes(of: text) { bytes in
+      guard bytes.contains(where: isSpecial) else { return TextNormalizer.collapseWhitespace(text) }
+      var converter = Converter(bytes: bytes)
+      converter.run(until: nil)
+      return converter.out.withUnsafeBufferPointer { out in
+        // Foundation's normalisation is costly and only needed where an accent command put
+        // a mark after its letter, or the text brought marks or rarer scripts of its own.
+        guard UTF8Text.isComposed(out) else {
+          return TextNormalizer.collapseWhitespace(String(decoding: out, as: UTF8.self).precomposedStringWithCanonicalMapping)
+        }
+        return TextNormalizer.collapseWhitespace(utf8: out)
+      }
     }
-    var converter = Converter(scalars: Array(text.unicodeScalars))
-    let out = converter.run(until: nil)
-    return TextNormalizer.collapseWhitespace(out.precomposedStringWithCanonicalMapping)
+  }
+
+  /// The bytes that make text TeX rather than plain: `\{}~-$`'`.
+  @inline(__always)
+  static func isSpecial(_ byte: UInt8) -> Bool {
+    // One bit per special byte: $ ' - below 0x40, \ ` { } ~ from 0x40 to 0x7F.
+    let low: UInt64 = 1 << 0x24 | 1 << 0x27 | 1 << 0x2D
+    let high: UInt64 = 1 << (0x5C - 0x40) | 1 << (0x60 - 0x40) | 1 << (0x7B - 0x40) | 1 << (0x7D - 0x40) | 1 << (0x7E - 0x40)
+    if byte < 0x40 { return low >> UInt64(byte) & 1 != 0 }
+    if byte < 0x80 { return high >> UInt64(byte - 0x40) & 1 != 0 }
+    return false
   }
 
   /// Accent commands and the combining marks they put on the next letter.
@@ -39,148 +57,182 @@ public enum TeXText {
     "NoCaseChange", "bf", "it", "em", "sc", "rm", "tt",
   ]
 
+  /// Turns TeX into text a byte at a time, writing UTF-8 to `out`. Every TeX special is
+  /// ASCII, so bytes of other scalars are copied through untouched.
   struct Converter {
-    let scalars: [Unicode.Scalar]
+    let bytes: UnsafeBufferPointer<UInt8>
     var position = 0
+    var out: [UInt8] = []
 
-    init(scalars: [Unicode.Scalar]) { self.scalars = scalars }
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+      self.bytes = bytes
+      out.reserveCapacity(bytes.count)
+    }
 
-    var current: Unicode.Scalar? { position < scalars.count ? scalars[position] : nil }
+    var current: UInt8? { position < bytes.count ? bytes[position] : nil }
 
-    mutating func run(until close: Unicode.Scalar?) -> String {
-      var out = String.UnicodeScalarView()
-      while let scalar = current {
-        if let close, scalar == close {
+    /// Converts up to `close` (consumed) or the end.
+    mutating func run(until close: UInt8?) {
+      while position < bytes.count {
+        // Plain text up to the next special byte goes through in one copy.
+        let plainStart = position
+        while position < bytes.count, !TeXText.isSpecial(bytes[position]) { position += 1 }
+        if position > plainStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainStart..<position])) }
+        guard let byte = current else { return }
+        if let close, byte == close {
           position += 1
-          return String(out)
+          return
         }
         position += 1
-        switch scalar {
-        case "{":
-          out.append(contentsOf: run(until: "}").unicodeScalars)
-        case "}":
+        switch byte {
+        case Byte.openBrace:
+          run(until: Byte.closeBrace)
+        case Byte.closeBrace:
           break  // a stray closing brace: dropped
-        case "$":
+        case Byte.dollar:
           // Math is kept as written, dollars included.
-          out.append("$")
-          while let next = current, next != "$" {
+          out.append(Byte.dollar)
+          while let next = current, next != Byte.dollar {
             out.append(next)
             position += 1
           }
-          if current == "$" {
-            out.append("$")
+          if current == Byte.dollar {
+            out.append(Byte.dollar)
             position += 1
           }
-        case "\\":
-          out.append(contentsOf: command().unicodeScalars)
-        case "~":
-          out.append(" ")
-        case "-":
-          if current == "-" {
+        case Byte.backslash:
+          command()
+        case Byte.tilde:
+          out.append(Byte.space)
+        case Byte.hyphen:
+          if current == Byte.hyphen {
             position += 1
-            if current == "-" {
+            if current == Byte.hyphen {
               position += 1
-              out.append("—")
+              append("—")
             } else {
-              out.append("–")
+              append("–")
             }
           } else {
-            out.append("-")
+            out.append(Byte.hyphen)
           }
-        case "`" where current == "`":
+        case Byte.backquote where current == Byte.backquote:
           position += 1
-          out.append("“")
-        case "'" where current == "'":
+          append("“")
+        case Byte.apostrophe where current == Byte.apostrophe:
           position += 1
-          out.append("”")
+          append("”")
         default:
-          out.append(scalar)
+          out.append(byte)
         }
       }
-      return String(out)
     }
+
+    mutating func append(_ text: String) { out.append(contentsOf: text.utf8) }
 
     /// After a backslash: an accent, a symbol, an escaped character, a text command, or
     /// an unknown command kept as written.
-    mutating func command() -> String {
-      guard let first = current else { return "\\" }
-      position += 1
+    mutating func command() {
+      guard position < bytes.count else { return append("\\") }
+      let (first, length) = UTF8Text.scalar(in: bytes, at: position)
+      position += length
       if !first.properties.isAlphabetic {
+        // Looked up as a string, as the tables are: a scalar canonically equivalent to an
+        // accent's (U+1FEF is one for "`") is that accent.
         if let mark = TeXText.accents[String(first)] { return accent(mark) }
         switch first {
-        case "&", "%", "$", "#", "_", "{", "}": return String(first)
-        case "\\", " ", ",", ";", ":", "!", "/": return " "
-        case "-": return ""  // a hyphenation hint
-        default: return "\\" + String(first)
+        case "&", "%", "$", "#", "_", "{", "}": out.append(UInt8(first.value))
+        case "\\", " ", ",", ";", ":", "!", "/": out.append(Byte.space)
+        case "-": break  // a hyphenation hint
+        default:
+          out.append(Byte.backslash)
+          out.append(contentsOf: bytes[(position - length)..<position])
         }
+        return
       }
-      var name = String(first)
-      while let next = current, next.properties.isAlphabetic, next.isASCII {
-        name.unicodeScalars.append(next)
-        position += 1
-      }
+      let nameStart = position - length
+      while let next = current, (0x41...0x5A).contains(next) || (0x61...0x7A).contains(next) { position += 1 }
+      let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[nameStart..<position]), as: UTF8.self)
       if let mark = TeXText.accents[name], name.count == 1 {
         skipSpaces()
         return accent(mark)
       }
       if let symbol = TeXText.symbols[name] {
         // "\ss{}" and "\o " end the command; the space or empty group is not text.
-        if current == "{", position + 1 < scalars.count, scalars[position + 1] == "}" {
+        if current == Byte.openBrace, position + 1 < bytes.count, bytes[position + 1] == Byte.closeBrace {
           position += 2
-        } else if current == " " {
+        } else if current == Byte.space {
           position += 1
         }
-        return symbol
+        return append(symbol)
       }
       if TeXText.textCommands.contains(name) {
         skipSpaces()
-        if current == "{" {
+        guard current == Byte.openBrace else { return }  // a declaration such as \bf: its effect is styling only
+        position += 1
+        if name == "href" {
+          // The address; the text that follows is what reads.
+          let kept = out.count
+          run(until: Byte.closeBrace)
+          out.removeSubrange(kept...)
+          skipSpaces()
+          guard current == Byte.openBrace else { return }
           position += 1
-          if name == "href" {
-            _ = run(until: "}")  // the address; the text that follows is what reads
-            skipSpaces()
-            guard current == "{" else { return "" }
-            position += 1
-          }
-          return run(until: "}")
         }
-        return ""  // a declaration such as \bf: its effect is styling only
+        return run(until: Byte.closeBrace)
       }
       // Unknown: kept as written, its argument in braces too (\cite{Gregor10}).
-      if current == "{" {
+      out.append(Byte.backslash)
+      out.append(contentsOf: bytes[nameStart..<position])
+      if current == Byte.openBrace {
         position += 1
-        return "\\" + name + "{" + run(until: "}") + "}"
+        out.append(Byte.openBrace)
+        run(until: Byte.closeBrace)
+        out.append(Byte.closeBrace)
       }
-      return "\\" + name
     }
 
     /// The next letter (bare, in braces, or a dotless i) with a combining mark after it.
-    mutating func accent(_ mark: Unicode.Scalar) -> String {
-      var base: String
-      if current == "{" {
+    mutating func accent(_ mark: Unicode.Scalar) {
+      let start = out.count
+      if current == Byte.openBrace {
         position += 1
-        base = run(until: "}")
-      } else if current == "\\" {
+        run(until: Byte.closeBrace)
+      } else if current == Byte.backslash {
         position += 1
-        base = command()
-      } else if let next = current {
-        position += 1
-        base = String(next)
-      } else {
-        base = ""
+        command()
+      } else if position < bytes.count {
+        let length = UTF8Text.scalar(in: bytes, at: position).length
+        out.append(contentsOf: bytes[position..<(position + length)])
+        position += length
       }
       // Accents go on i and j, not on their dotless forms.
-      if base == "ı" { base = "i" }
-      if base == "ȷ" { base = "j" }
-      guard let letter = base.unicodeScalars.first else { return String(mark) }
-      var out = String.UnicodeScalarView([letter])
-      out.append(mark)
-      out.append(contentsOf: base.unicodeScalars.dropFirst())
-      return String(out)
+      if out[start...].elementsEqual("ı".utf8) {
+        out.replaceSubrange(start..., with: CollectionOfOne(UInt8(ascii: "i")))
+      } else if out[start...].elementsEqual("ȷ".utf8) {
+        out.replaceSubrange(start..., with: CollectionOfOne(UInt8(ascii: "j")))
+      }
+      let markBytes = UTF8.encode(mark)!
+      guard start < out.count else { return out.append(contentsOf: markBytes) }
+      let afterLetter = start + UTF8Text.length(ofScalarStartingWith: out[start])
+      out.insert(contentsOf: markBytes, at: afterLetter)
     }
 
     mutating func skipSpaces() {
-      while current == " " { position += 1 }
+      while current == Byte.space { position += 1 }
     }
+  }
+
+  /// The ASCII bytes TeX gives a meaning to.
+  enum Byte {
+    static let backslash = UInt8(ascii: "\\")
+    static let openBrace = UInt8(ascii: "{")
+    static let closeBrace = UInt8(ascii: "}")
+    static let tilde = UInt8(ascii: "~")
+    static let hyphen = UInt8(ascii: "-")
+    static let dollar = UInt8(ascii: "$")
+    static let backquote = UInt8(ascii: "`")
+    static let apostrophe = UInt8(ascii: "'")
+    static let space = UInt8(ascii: " ")
   }
 }
