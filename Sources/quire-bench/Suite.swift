@@ -106,8 +106,8 @@ extension QuireBench {
       result.importSeconds = try Child.importBibTeX(quire, library)
 
       print("[\(count)] reference points…")
-      result.catMs = Reference.median(3) { try Reference.run("/bin/cat", [library.libraryPath], discardOutput: true) }
-      result.grepMs = Reference.median(3) { try Reference.run("/bin/grep", ["-c", "generalization", library.libraryPath]) }
+      result.catMs = Reference.timed(3, "cat \"$1\" > /dev/null", library.libraryPath)
+      result.grepMs = Reference.timed(3, "grep -c generalization \"$1\" > /dev/null", library.libraryPath)
       result.orjsonMs = Reference.orjson(library.libraryPath)
       result.quireParseMs = try Child.parseAll(bench, library)
       result.quireFindMs = try Child.find(bench, library, "generalization")
@@ -268,6 +268,21 @@ enum Reference {
       let start = Clock.now
       do { try body() } catch { return .nan }
       taken.append(Clock.ms(start, Clock.now))
+    }
+    return Stats.median(taken)
+  }
+
+  /// A shell command's time as the shell measures it, around the command alone: starting
+  /// a process from Foundation costs tens of milliseconds, which would swamp `cat` on a
+  /// small file. The median of `times` runs.
+  static func timed(_ times: Int, _ command: String, _ argument: String) -> Double {
+    let script = "s=$EPOCHREALTIME; \(command); e=$EPOCHREALTIME; echo \"$s $e\""
+    var taken: [Double] = []
+    for _ in 0..<times {
+      guard let output = try? capture("/bin/bash", ["-c", script, "bash", argument]) else { return .nan }
+      let parts = output.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+      guard parts.count == 2 else { return .nan }
+      taken.append((parts[1] - parts[0]) * 1000)
     }
     return Stats.median(taken)
   }
