@@ -271,10 +271,10 @@ struct CommandLineTests {
     let session = try await TmuxSession.start(
       cols: 120, rows: 10, command: "exec \(scratch.envPrefix(extra: [:])) \(shellQuote(scratch.quire)) import \(shellQuote(file)); sleep 60")
     defer { session.kill() }
-    let during = try await session.waitForScreen(containing: "entries read", timeout: .seconds(30))
+    let during = try await session.waitForScreen(containing: "entries read", timeout: .seconds(25))
     #expect(during.contains("%"))
     #expect(during.contains("left"))
-    let after = try await session.waitForScreen(containing: "6000 entries: 6000 added", timeout: .seconds(60))
+    let after = try await session.waitForScreen(containing: "6000 entries: 6000 added", timeout: .seconds(25))
     #expect(!after.contains("entries read"), "the progress line is cleared:\n\(after)")
   }
 

@@ -34,7 +34,10 @@ struct FindingInTerminalTests {
     try await tmux.press("n")
     let stepped = try await tmux.waitForScreen(containing: "match 1 of")
     #expect(statusLine(stepped).contains("match 1 of"))
-    try await tmux.press("Escape", "F")
+    // Esc and F apart: sent together they read as Alt-F.
+    try await tmux.press("Escape")
+    try await tmux.waitForScreen(notContaining: "match 1 of")
+    try await tmux.press("F")
     try await tmux.waitForScreen(containing: "filter cleared")
     try await tmux.press("q")
     try await expectCleanExit(tmux, run, status: 0)
