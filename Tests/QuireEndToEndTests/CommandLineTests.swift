@@ -258,26 +258,6 @@ struct CommandLineTests {
     #expect(bibTitles.contains("Costs \\& Benefits of 100\\% Tildes and – Dashes"), "\(fromCSL.stdout.prefix(2000))")
   }
 
-  /// On a terminal a long import shows how far it is, then clears the line for the summary.
-  @Test func longImportShowsProgressOnATerminal() async throws {
-    let scratch = try Scratch()
-    defer { scratch.remove() }
-    var big = ""
-    for n in 0..<6_000 {
-      big += "@article{k\(n), title = {Generated paper {\\'e} number \(n)}, author = {Doe, Jane}, year = 2020,\n"
-      big += "  abstract = {" + String(repeating: "words of an {\\\"o}bstract ", count: 20) + "}}\n"
-    }
-    let file = try scratch.write("big.bib", big)
-    let session = try await TmuxSession.start(
-      cols: 120, rows: 10, command: "exec \(scratch.envPrefix(extra: [:])) \(shellQuote(scratch.quire)) import \(shellQuote(file)); sleep 60")
-    defer { session.kill() }
-    let during = try await session.waitForScreen(containing: "entries read", timeout: .seconds(25))
-    #expect(during.contains("%"))
-    #expect(during.contains("left"))
-    let after = try await session.waitForScreen(containing: "6000 entries: 6000 added", timeout: .seconds(25))
-    #expect(!after.contains("entries read"), "the progress line is cleared:\n\(after)")
-  }
-
   /// An import killed at any moment leaves the library as it was, or fully updated:
   /// kills spread over the whole run, including its last moments when the file is written.
   @Test func importKilledMidwayLeavesTheLibraryWhole() async throws {
@@ -359,5 +339,30 @@ func copyExecutable(from source: String, to destination: String) throws {
       guard n > 0 else { throw E2EFailure("cannot write \(destination): \(String(cString: strerror(errno)))") }
       offset += n
     }
+  }
+}
+
+/// A suite of its own for its time limit: the import takes a second alone, but far longer
+/// while the other end-to-end tests load both cores.
+@Suite("Import progress on a terminal", .enabled(if: Tmux.isAvailable, "tmux is not installed"), .timeLimit(.minutes(3)))
+struct ImportProgressTests {
+  /// On a terminal a long import shows how far it is, then clears the line for the summary.
+  @Test func longImportShowsProgressOnATerminal() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    var big = ""
+    for n in 0..<6_000 {
+      big += "@article{k\(n), title = {Generated paper {\\'e} number \(n)}, author = {Doe, Jane}, year = 2020,\n"
+      big += "  abstract = {" + String(repeating: "words of an {\\\"o}bstract ", count: 20) + "}}\n"
+    }
+    let file = try scratch.write("big.bib", big)
+    let session = try await TmuxSession.start(
+      cols: 120, rows: 10, command: "exec \(scratch.envPrefix(extra: [:])) \(shellQuote(scratch.quire)) import \(shellQuote(file)); sleep 200")
+    defer { session.kill() }
+    let during = try await session.waitForScreen(containing: "entries read", timeout: .seconds(80))
+    #expect(during.contains("%"))
+    #expect(during.contains("left"))
+    let after = try await session.waitForScreen(containing: "6000 entries: 6000 added", timeout: .seconds(80))
+    #expect(!after.contains("entries read"), "the progress line is cleared:\n\(after)")
   }
 }
