@@ -453,13 +453,23 @@ final class ProgressLine {
     let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
     let left = done > 0.01 ? elapsed * (1 - done) / done : 0
     let rate = Int(Double(count) / elapsed)
-    let text = "\r\(label)  \(bar) \(Int(done * 100))%  \(count) entries read, \(rate)/s, ~\(Self.seconds(left)) left\u{1B}[K"
+    let line = "\(label)  \(bar) \(Int(done * 100))%  \(count) entries read, \(rate)/s, ~\(Self.seconds(left)) left"
+    // Never wider than the terminal: a wrapped line would not be redrawn in place by "\r",
+    // and every update would push the screen up a row.
+    let text = "\r" + TerminalText.truncate(line, to: Self.terminalWidth() - 1) + "\u{1B}[K"
     FileHandle.standardError.write(Data(text.utf8))
     drawn = true
   }
 
   func finish() {
     if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+  }
+
+  /// Standard error's terminal width; 80 when it cannot be told.
+  static func terminalWidth() -> Int {
+    var size = winsize()
+    guard ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
+    return Int(size.ws_col)
   }
 
   static func seconds(_ value: Double) -> String {

@@ -357,7 +357,7 @@ struct ImportProgressTests {
     }
     let file = try scratch.write("big.bib", big)
     let session = try await TmuxSession.start(
-      cols: 120, rows: 10, command: "exec \(scratch.envPrefix(extra: [:])) \(shellQuote(scratch.quire)) import \(shellQuote(file)); sleep 200")
+      cols: 120, rows: 10, command: "\(scratch.envPrefix(extra: [:])) \(shellQuote(scratch.quire)) import \(shellQuote(file)); sleep 200")
     defer { session.kill() }
     let during = try await session.waitForScreen(containing: "entries read", timeout: .seconds(80))
     #expect(during.contains("%"))
