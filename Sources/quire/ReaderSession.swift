@@ -30,7 +30,7 @@ struct ReaderSession {
       library: library, reading: reading, keymap: keymap, size: ScreenSize(rows: 24, cols: 80),
       statePath: store.path, keymapPath: keymapPath, configPath: configPath,
       problems: problems + config.diagnostics + (sessionProblem.map { [$0] } ?? []), views: config.views,
-      sort: session.sort, indexComing: true, countsComing: true)
+      sort: session.sort, indexComing: true, countsComing: library.count >= Self.countInBackgroundFrom)
   }
 
   /// Runs until the user quits; false if the reading state could not be saved.
@@ -40,7 +40,7 @@ struct ReaderSession {
     _ = Reader.update(&state, .resize(terminal.size))
     terminal.draw(Renderer.render(state), full: true)
     let (library, reading) = (state.library, state.reading)
-    counts.start { (ReadingIndex(reading: reading, library: library), reading) }
+    if !state.countsReady { counts.start { (ReadingIndex(reading: reading, library: library), reading) } }
     let cache = SearchIndexCache(environment: ProcessInfo.processInfo.environment)
     index.start { cache.openOrBuild(library).index }
     var lastTick = Date()
@@ -102,6 +102,9 @@ struct ReaderSession {
   /// saved, it is written to a rescue file, the user is told where, and quire exits 1 so
   /// that scripts see the failure.
   static let compactOnQuitLimit = 8 << 20
+  /// Below this many papers counting takes a few milliseconds: done before the first
+  /// screen, whose header then never shows "… unread".
+  static let countInBackgroundFrom = 20_000
 
   static func fileSize(_ path: String) -> Int {
     ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
