@@ -43,44 +43,79 @@ struct StateJournal {
   // MARK: - Replaying
 
   /// Applies the journal's lines to `state` in order. A missing journal has nothing to apply.
-  func replay(onto state: inout ReadingState) throws(StateStore.LoadError) {
-    var isFolder: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+  @discardableResult
+  func replay(onto state: inout ReadingState) throws(StateStore.LoadError) -> (identity: FileIdentity?, applied: Int) {
+    try replay(from: 0, known: nil) { id, entry in state[id] = entry }
+  }
+
+  /// Applies the journal's whole lines in order, from byte `offset` on when the journal is
+  /// still the file `known` (from its start otherwise: it was removed and made anew).
+  /// Returns the journal's identity and the end of its last whole line, where the next
+  /// call should start.
+  func replay(
+    from offset: Int, known: FileIdentity?, apply: (PaperID, PaperState) -> Void
+  ) throws(StateStore.LoadError) -> (identity: FileIdentity?, applied: Int) {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    if fd < 0 {
+      // No journal, or no folder for one (the state file is missing too).
+      if errno == ENOENT || errno == ENOTDIR { return (nil, 0) }
+      throw StateStore.LoadError(path: path, reason: "cannot be read: \(String(cString: strerror(errno)))")
+    }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else {
+      throw StateStore.LoadError(path: path, reason: "cannot be read: \(String(cString: strerror(errno)))")
+    }
+    if (info.st_mode & S_IFMT) == S_IFDIR {
       throw StateStore.LoadError(path: path, reason: "is a folder; the journal of changes must be a file")
     }
-    let data: Data
-    do {
-      data = try Data(contentsOf: URL(fileURLWithPath: path))
-    } catch {
-      if !FileManager.default.fileExists(atPath: path) { return }
-      throw StateStore.LoadError(path: path, reason: "cannot be read: \((error as NSError).localizedDescription)")
+    let identity = FileIdentity(info)
+    let size = Int(info.st_size)
+    let start = identity.isSameFile(as: known) && offset <= size ? offset : 0
+    var data = [UInt8](repeating: 0, count: size - start)
+    var filled = 0
+    while filled < data.count {
+      let n = data.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + filled, $0.count - filled, off_t(start + filled)) }
+      if n < 0, errno == EINTR { continue }
+      if n < 0 {
+        throw StateStore.LoadError(path: path, reason: "cannot be read: \(String(cString: strerror(errno)))")
+      }
+      if n == 0 { break }  // cut short while read (a torn line removed): what is here is whole
+      filled += n
     }
-    let failure = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> StateStore.LoadError? in
-      let bytes = raw.bindMemory(to: UInt8.self)
-      var start = 0
+    var applied = start
+    let failure = data.withUnsafeBufferPointer { bytes -> StateStore.LoadError? in
+      let bytes = UnsafeBufferPointer(rebasing: bytes[..<filled])
+      var lineStart = 0
       var number = 1
       // Only lines that end in a newline count: a last line without one is a torn append.
-      while let end = bytes[start...].firstIndex(of: 0x0A) {
+      while let end = bytes[lineStart...].firstIndex(of: 0x0A) {
         defer {
-          start = end + 1
+          lineStart = end + 1
+          applied = start + lineStart
           number += 1
         }
-        if end == start { continue }
-        let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        if end == lineStart { continue }
+        let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<end])
         if let (id, entry) = StateLayoutParser.journalLine(line) {
-          state[id] = entry
+          apply(id, entry)
           continue
         }
         do throws(StateStore.LoadError) {
           let (id, entry) = try Self.generalLine(line, number: number, path: path)
-          state[id] = entry
+          apply(id, entry)
         } catch {
           return error
         }
       }
       return nil
     }
-    if let failure { throw failure }
+    if let failure {
+      // Numbered from where this read began: read it all again to name the line.
+      if start > 0 { _ = try replay(from: 0, known: nil) { _, _ in } }
+      throw failure
+    }
+    return (identity, applied)
   }
 
   /// A line not in quire's layout, read as any JSON object, with the state file's checks.
@@ -102,8 +137,10 @@ struct StateJournal {
   // MARK: - Appending
 
   /// Appends `lines` and flushes them to disk. A new journal gets the state file's
-  /// permissions and owner (`like`). Returns the journal's size afterwards.
-  func append(_ lines: [UInt8], like state: stat, reportingAs statePath: String) throws(StateStore.SaveError) -> Int {
+  /// permissions and owner (`like`). Returns the journal's identity and size afterwards.
+  func append(
+    _ lines: [UInt8], like state: stat, reportingAs statePath: String
+  ) throws(StateStore.SaveError) -> (identity: FileIdentity, size: Int) {
     func fail(_ what: String, _ code: Int32 = errno) -> StateStore.SaveError {
       StateStore.SaveError(path: statePath, reason: "\(String(cString: strerror(code))) (\(what) \(name))")
     }
@@ -139,7 +176,8 @@ struct StateJournal {
     if flushed != 0 { throw fail("flushing") }
     // A new file's name is in the folder, which must reach the disk too.
     if created { Self.flushFolder(folder) }
-    return size + lines.count
+    if fstat(fd, &info) != 0 { throw fail("examining") }
+    return (FileIdentity(info), Int(info.st_size))
   }
 
   private func openForAppending(

@@ -57,15 +57,51 @@ public struct StateStore: Sendable {
   /// error, so that it is never overwritten. The same goes for the journal, whose changes
   /// are applied on top.
   public func load() throws(LoadError) -> ReadingState {
+    try loadMarked().state
+  }
+
+  /// The state, and a mark of what was read, from which a `StateWriter` tells later
+  /// changes by other processes from its own.
+  public func loadMarked() throws(LoadError) -> (state: ReadingState, mark: StateDiskMark) {
+    let lock = StateLock(statePath: path, exclusive: false)
+    defer { lock.release() }
+    return try loadMarkedUnlocked()
+  }
+
+  func loadMarkedUnlocked() throws(LoadError) -> (state: ReadingState, mark: StateDiskMark) {
+    // Taken before reading: if the file is replaced in between, the mark is older than what
+    // was read, and the next save reads it all again, which is harmless.
+    let file = FileIdentity(path: DurableFile.target(of: path))
     var state = try loadFile()
-    try journal.replay(onto: &state)
-    return state
+    let (journalIdentity, applied) = try journal.replay(onto: &state)
+    return (state, StateDiskMark(file: file, journal: journalIdentity, journalApplied: applied))
+  }
+
+  /// Reads the state, changes it and writes it whole, with other processes' saves held off
+  /// meanwhile, so none of theirs is lost in between (`quire import` uses it).
+  public func update(_ change: (inout ReadingState) -> Bool) throws(SaveError) {
+    let lock = StateLock(statePath: path, exclusive: true)
+    defer { lock.release() }
+    var state: ReadingState
+    do {
+      state = try loadMarkedUnlocked().state
+    } catch {
+      throw SaveError(path: path, reason: error.reason)
+    }
+    guard change(&state) else { return }
+    try DurableFile.replace(path: path, with: Self.encode(state))
+    try journal.remove(reportingAs: path)
   }
 
   private func loadFile() throws(LoadError) -> ReadingState {
     var isFolder: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
       throw LoadError(path: path, reason: "is a folder; the state file must be a file")
+    }
+    var info = stat()
+    if stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+      // A device or a pipe never ends, or ends anew each time: not a file to keep state in.
+      throw LoadError(path: path, reason: "is not a regular file (a device or a pipe?); the state file must be a file")
     }
     let url = URL(fileURLWithPath: path)
     // Mapped, a large file is parsed straight from the page cache, without a copy; quire
@@ -249,6 +285,10 @@ public enum DurableFile {
     var existing = stat()
     let exists = stat(target, &existing) == 0
     if exists { mode = existing.st_mode & 0o7777 }
+    if exists, (existing.st_mode & S_IFMT) != S_IFREG {
+      // Renaming over a device or a pipe the user pointed the state at would replace it.
+      throw StateStore.SaveError(path: path, reason: "\(target) is not a regular file")
+    }
 
     let temporary = (folder.isEmpty ? "." : folder) + "/." + (target as NSString).lastPathComponent
       + ".tmp-\(getpid())"
@@ -291,10 +331,22 @@ public enum DurableFile {
     if close(fd) != 0 { throw fail("closing") }
     if rename(temporary, target) != 0 { throw fail("renaming into place") }
     ok = true
+    removeStaleTemporaries(of: target, in: folder.isEmpty ? "." : folder)
     let dirfd = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     if dirfd >= 0 {
       _ = fsync(dirfd)
       close(dirfd)
+    }
+  }
+
+  /// Temporary files of processes that were killed while writing this file: their pid is
+  /// in the name, and no such process runs any more.
+  static func removeStaleTemporaries(of target: String, in folder: String) {
+    let prefix = "." + (target as NSString).lastPathComponent + ".tmp-"
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+    for name in names where name.hasPrefix(prefix) {
+      guard let pid = pid_t(name.dropFirst(prefix.count)), pid != getpid() else { continue }
+      if kill(pid, 0) != 0 && errno == ESRCH { unlink(folder + "/" + name) }
     }
   }
 

@@ -12,6 +12,12 @@ import Foundation
 /// has grown to a quarter of state.json, or 1 MiB if that is more — so the whole-file writes
 /// are paid for by that many small saves — and when quire quits.
 ///
+/// Other processes may save the same state meanwhile: a second quire in another terminal,
+/// `quire import`, a script. Every save and compaction first reads what they wrote since
+/// this writer last looked (the journal's new lines, or the whole state when state.json was
+/// replaced) and merges it per paper and field (`PaperState.merge`); the caller adopts the
+/// result. A lock beside the file keeps two writers from interleaving.
+///
 /// It keeps every paper's state.json line encoded, so that folding the journal in encodes
 /// only the papers that changed and copies the rest.
 public final class StateWriter {
@@ -26,56 +32,120 @@ public final class StateWriter {
   /// After a compaction failed, the journal size at which to try again: a disk that
   /// refuses a whole file is not asked for one on every keystroke.
   private var retryCompactionAt = 0
+  /// What this writer last saw on disk; nil before it has looked.
+  private var mark: StateDiskMark?
 
   /// The journal is never folded in below this size (1 MiB unless a test says otherwise).
   public let minimumCompactionSize: Int
 
-  public init(store: StateStore, minimumCompactionSize: Int = 1 << 20) {
+  /// `loaded` is the mark of the load the state being saved came from.
+  public init(store: StateStore, loaded: StateDiskMark? = nil, minimumCompactionSize: Int = 1 << 20) {
     self.store = store
+    mark = loaded
     self.minimumCompactionSize = minimumCompactionSize
   }
 
+  /// Other processes' changes found on disk, merged with this process's: the state to
+  /// adopt for each paper that is not as the caller has it.
+  public typealias Merged = [PaperID: PaperState]
+
   /// Saves the papers named in `changed` (those whose state changed since the last save):
   /// appended to the journal, or, when there is no state.json yet, written as a new
-  /// state.json.
-  public func save(_ state: ReadingState, changed: some Sequence<PaperID>) throws(StateStore.SaveError) {
-    var lines: [UInt8] = []
-    for id in changed {
-      changes[id] = state[id]
-      StateJournal.appendLine(id: id, entry: state[id], to: &lines)
-    }
+  /// state.json. `base` holds, for changed papers, their state before this process changed
+  /// them, for merging with other processes' changes to the same papers.
+  @discardableResult
+  public func save(
+    _ state: ReadingState, changed: some Collection<PaperID>, base: [PaperID: PaperState] = [:]
+  ) throws(StateStore.SaveError) -> Merged {
+    let lock = StateLock(statePath: store.path, exclusive: true)
+    defer { lock.release() }
     var file = stat()
     guard stat(DurableFile.target(of: store.path), &file) == 0 else {
       // The journal is only ever a supplement to a state.json.
-      return try compact(state, changed: [])
+      return try compactLocked(state, changed: changed, base: base)
     }
-    if lines.isEmpty { return }
-    let size = try store.journal.append(lines, like: file, reportingAs: store.path)
+    let found = try readOthers(state, changed: changed, base: base)
+    if changed.isEmpty && found.merged.isEmpty {
+      mark = found.mark
+      return [:]
+    }
+    var lines: [UInt8] = []
+    for id in changed {
+      StateJournal.appendLine(id: id, entry: found.merged[id] ?? state[id], to: &lines)
+    }
+    var newMark = found.mark
+    var size = newMark.journalApplied
+    if !lines.isEmpty {
+      let appended = try store.journal.append(lines, like: file, reportingAs: store.path)
+      size = appended.size
+      newMark.journal = appended.identity
+      newMark.journalApplied = appended.size
+    }
+    // Only now, with the save done: a failed save reads the others' changes again next time.
+    adopt(found, state: state, changed: changed)
+    mark = newMark
     if size >= max(minimumCompactionSize, Int(file.st_size) / 4), size >= retryCompactionAt {
       // The change is safe in the journal already: a failure here is not a failure to save.
       do {
-        try compact(state, changed: [])
+        let more = try compactLocked(state.merging(found.merged), changed: [], base: [:])
+        return found.merged.merging(more) { $1 }
       } catch {
         retryCompactionAt = size + minimumCompactionSize / 8
       }
     }
+    return found.merged
   }
+
+  /// Reads other processes' changes without saving: quire looks now and then while idle,
+  /// so that a paper changed in another terminal shows the change here too. Gives up at
+  /// once, finding nothing, while another process holds the state.
+  public func refresh(_ state: ReadingState, base: [PaperID: PaperState] = [:]) throws(StateStore.SaveError) -> Merged {
+    guard let mark, mark.file != FileIdentity(path: DurableFile.target(of: store.path)) || mark.journal != journalIdentityNow
+    else { return [:] }
+    let lock = StateLock(statePath: store.path, exclusive: true, wait: false)
+    defer { lock.release() }
+    if lock.isBusy { return [:] }
+    let found = try readOthers(state, changed: [PaperID](), base: base)
+    adopt(found, state: state, changed: [])
+    self.mark = found.mark
+    return found.merged
+  }
+
+  private var journalIdentityNow: FileIdentity? { FileIdentity(path: store.journal.path) }
 
   /// Whether changes are waiting in the journal to be folded into state.json.
   public var hasJournal: Bool { store.journal.size != nil }
 
   /// Writes the whole state to state.json, durably, then removes the journal, whose changes
-  /// it now holds. `changed` as for `save`.
-  public func compact(_ state: ReadingState, changed: some Sequence<PaperID>) throws(StateStore.SaveError) {
-    for id in changed { changes[id] = state[id] }
-    if primed {
-      foldChanges()
-    } else {
+  /// it now holds. `changed` and `base` as for `save`.
+  @discardableResult
+  public func compact(
+    _ state: ReadingState, changed: some Collection<PaperID>, base: [PaperID: PaperState] = [:]
+  ) throws(StateStore.SaveError) -> Merged {
+    let lock = StateLock(statePath: store.path, exclusive: true)
+    defer { lock.release() }
+    return try compactLocked(state, changed: changed, base: base)
+  }
+
+  private func compactLocked(
+    _ state: ReadingState, changed: some Collection<PaperID>, base: [PaperID: PaperState]
+  ) throws(StateStore.SaveError) -> Merged {
+    let found = try readOthers(state, changed: changed, base: base)
+    if found.replaced || !primed {
+      primed = false
       prepare(state)
     }
-    try DurableFile.replace(path: store.path, with: Data(StateStore.assemble(entries.map(\.line))))
+    var pending = changes
+    for id in changed { pending[id] = state[id] }
+    for (id, entry) in found.merged { pending[id] = entry }
+    let written = folded(pending)
+    try DurableFile.replace(path: store.path, with: Data(StateStore.assemble(written.map(\.line))))
     try store.journal.remove(reportingAs: store.path)
+    entries = written
+    changes = [:]
+    mark = StateDiskMark(file: FileIdentity(path: DurableFile.target(of: store.path)), journal: nil, journalApplied: 0)
     retryCompactionAt = 0
+    return found.merged
   }
 
   /// Encodes every line ahead of the first compaction; quire calls it when idle, so that
@@ -88,23 +158,105 @@ public final class StateWriter {
     primed = true
   }
 
-  /// Merges the changed papers into `entries`, in one pass.
-  private func foldChanges() {
-    guard !changes.isEmpty else { return }
+  // MARK: - Other processes
+
+  private struct Found {
+    var merged: Merged = [:]
+    var mark: StateDiskMark
+    /// state.json was replaced: lines encoded from the old one are stale.
+    var replaced = false
+  }
+
+  /// What other processes saved since `mark`, merged with `state`: only the journal's new
+  /// lines while state.json is the file last seen, the whole state when it was replaced.
+  /// Papers in `changed` with no `base` are this process's to decide: its state wins.
+  private func readOthers(
+    _ state: ReadingState, changed: some Collection<PaperID>, base: [PaperID: PaperState]
+  ) throws(StateStore.SaveError) -> Found {
+    func failed(_ error: StateStore.LoadError) -> StateStore.SaveError {
+      StateStore.SaveError(path: error.path, reason: error.reason + "; not saved over, so nothing in it is lost")
+    }
+    let file = FileIdentity(path: DurableFile.target(of: store.path))
+    guard let mark else {
+      // Nothing seen yet to tell others' changes from the caller's (a writer made without
+      // a load): the state given is all there is, as it was before this writer looked.
+      let journal = journalIdentityNow
+      return Found(mark: StateDiskMark(file: file, journal: journal, journalApplied: Int(journal?.size ?? 0)))
+    }
+    var found = Found(mark: mark)
+    if mark.file == file {
+      do {
+        let read = try store.journal.replay(from: mark.journalApplied, known: mark.journal) { id, entry in
+          found.merged[id] = entry
+        }
+        found.mark.journal = read.identity
+        found.mark.journalApplied = read.applied
+      } catch {
+        throw failed(error)
+      }
+    } else {
+      let disk: ReadingState
+      do {
+        let loaded = try store.loadMarkedUnlocked()
+        disk = loaded.state
+        found.mark = loaded.mark
+      } catch {
+        throw failed(error)
+      }
+      found.replaced = true
+      // Every paper whose state differs, on either side; untouched papers are left out of both.
+      for (id, entry) in disk.papers where state[id] != entry { found.merged[id] = entry }
+      for id in state.papers.keys where disk.papers[id] == nil { found.merged[id] = .untouched }
+    }
+    // What remains is what the caller must change: others' states, merged with the
+    // caller's own unsaved changes to the same papers.
+    let mine = Set(changed)
+    for (id, theirs) in found.merged {
+      let ours = state[id]
+      if let before = base[id] {
+        let merged = PaperState.merge(base: before, ours: ours, theirs: theirs)
+        found.merged[id] = merged == ours ? nil : merged
+      } else if theirs == ours || mine.contains(id) {
+        found.merged[id] = nil
+      }
+    }
+    return found
+  }
+
+  /// Takes the merged papers into the lines to write at the next compaction.
+  private func adopt(_ found: Found, state: ReadingState, changed: some Collection<PaperID>) {
+    if found.replaced { primed = false }
+    guard primed else { return }
+    for id in changed { changes[id] = found.merged[id] ?? state[id] }
+    for (id, entry) in found.merged { changes[id] = entry }
+  }
+
+  /// `entries` with `pending` merged in, in one pass.
+  private func folded(_ pending: [PaperID: PaperState]) -> [(id: PaperID, line: [UInt8])] {
+    guard !pending.isEmpty else { return entries }
     var merged: [(id: PaperID, line: [UInt8])] = []
-    merged.reserveCapacity(entries.count + changes.count)
+    merged.reserveCapacity(entries.count + pending.count)
     var next = 0
-    for id in changes.keys.sorted() {
+    for id in pending.keys.sorted() {
       while next < entries.count, entries[next].id < id {
         merged.append(entries[next])
         next += 1
       }
       if next < entries.count, entries[next].id == id { next += 1 }
-      let entry = changes[id]!
+      let entry = pending[id]!
       if !entry.isUntouched { merged.append((id, StateStore.encodeLine(id: id, entry: entry))) }
     }
     merged.append(contentsOf: entries[next...])
-    entries = merged
-    changes = [:]
+    return merged
+  }
+}
+
+extension ReadingState {
+  /// This state with `changes` applied.
+  func merging(_ changes: [PaperID: PaperState]) -> ReadingState {
+    guard !changes.isEmpty else { return self }
+    var state = self
+    for (id, entry) in changes { state[id] = entry }
+    return state
   }
 }

@@ -398,7 +398,7 @@ struct StateStoreTests {
 
     try writer.compact(state, changed: [])
     #expect(try FileManager.default.destinationOfSymbolicLink(atPath: path) == real)
-    #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/synced") == ["state.json"])
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/synced").sorted() == ["state.json", "state.json.lock"])
     #expect(try StateStore(path: real).load() == state)
   }
 

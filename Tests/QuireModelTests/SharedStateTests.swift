@@ -1,0 +1,217 @@
+import Foundation
+import PropertyBased
+import Testing
+
+@testable import QuireModel
+
+/// Two processes saving the same state: each writer stands for one quire, with its own
+/// in-memory state, as `ReaderSession` keeps it.
+@Suite("Two processes, one state")
+struct SharedStateTests {
+  let folder: String
+
+  init() throws {
+    folder = NSTemporaryDirectory() + "quire-shared-tests-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+  }
+
+  var path: String { folder + "/state.json" }
+
+  /// One quire: its state, the states before its unsaved changes, and its writer.
+  final class Process {
+    var state: ReadingState
+    var base: [PaperID: PaperState] = [:]
+    var unsaved: Set<PaperID> = []
+    let writer: StateWriter
+
+    init(path: String, minimumCompactionSize: Int = 1 << 20) throws {
+      let store = StateStore(path: path)
+      let (state, mark) = try store.loadMarked()
+      self.state = state
+      writer = StateWriter(store: store, loaded: mark, minimumCompactionSize: minimumCompactionSize)
+    }
+
+    func change(_ id: String, _ edit: (inout PaperState) -> Void) {
+      let paper = PaperID(id)
+      if base[paper] == nil { base[paper] = state[paper] }
+      edit(&state[paper])
+      unsaved.insert(paper)
+    }
+
+    func adopt(_ merged: StateWriter.Merged) {
+      for (id, entry) in merged { state[id] = entry }
+    }
+
+    func save() throws {
+      adopt(try writer.save(state, changed: unsaved, base: base))
+      unsaved = []
+      base = [:]
+    }
+
+    func compact() throws {
+      adopt(try writer.compact(state, changed: unsaved, base: base))
+      unsaved = []
+      base = [:]
+    }
+
+    func refresh() throws { adopt(try writer.refresh(state)) }
+  }
+
+  func onDisk() throws -> ReadingState { try StateStore(path: path).load() }
+
+  @Test("changes to different papers, saved in turn, all survive, and each side sees the other's")
+  func differentPapers() throws {
+    try StateStore(path: path).save(ReadingState())
+    let one = try Process(path: path)
+    let two = try Process(path: path)
+    for round in 0..<20 {
+      one.change("a\(round)") { $0.status = .read }
+      try one.save()
+      two.change("b\(round)") { $0.tags.append("t\(round)") }
+      try two.save()
+    }
+    let disk = try onDisk()
+    for round in 0..<20 {
+      #expect(disk[PaperID("a\(round)")].status == .read)
+      #expect(disk[PaperID("b\(round)")].tags == ["t\(round)"])
+    }
+    // Each learnt of the other's changes when it saved.
+    #expect(two.state[PaperID("a19")].status == .read)
+    try one.refresh()
+    #expect(one.state == disk)
+  }
+
+  @Test("both change the same paper: each field keeps its change; tag removals are respected")
+  func samePaper() throws {
+    var start = ReadingState()
+    start[PaperID("p")] = PaperState(status: .unread, tags: ["old", "keep"])
+    try StateStore(path: path).save(start)
+    let one = try Process(path: path)
+    let two = try Process(path: path)
+    one.change("p") { $0.status = .read }
+    two.change("p") {
+      $0.tags.removeAll { $0 == "old" }
+      $0.tags.append("new")
+      $0.note = "from two"
+    }
+    try one.save()
+    try two.save()  // merges one's status into its own change
+    let expected = PaperState(status: .read, tags: ["keep", "new"], note: "from two")
+    #expect(try onDisk()[PaperID("p")] == expected)
+    #expect(two.state[PaperID("p")] == expected)
+    try one.refresh()
+    #expect(one.state[PaperID("p")] == expected)
+  }
+
+  @Test("a compaction by one keeps the other's journalled changes, and the other then sees state.json replaced")
+  func compactionKeepsOthers() throws {
+    try StateStore(path: path).save(ReadingState())
+    let one = try Process(path: path)
+    let two = try Process(path: path)
+    two.change("b") { $0.status = .read }
+    try two.save()
+    one.change("a") { $0.tags = ["x"] }
+    try one.save()
+    try one.compact()  // folds in two's journal line too
+    #expect(!FileManager.default.fileExists(atPath: path + ".journal"))
+    #expect(one.state[PaperID("b")].status == .read)
+    two.change("c") { $0.note = "n" }
+    try two.save()  // state.json was replaced: read whole, nothing of one's reverted
+    let disk = try onDisk()
+    #expect(disk[PaperID("a")].tags == ["x"])
+    #expect(disk[PaperID("b")].status == .read)
+    #expect(disk[PaperID("c")].note == "n")
+    #expect(two.state == disk)
+  }
+
+  @Test("a whole-file update (quire import) between saves loses nothing of either")
+  func updateBetweenSaves() throws {
+    let one = try Process(path: path)  // no state.json yet
+    one.change("a") { $0.status = .read }
+    try one.save()
+    try StateStore(path: path).update { state in
+      state[PaperID("imported")] = PaperState(tags: ["from-export"])
+      return true
+    }
+    one.change("a") { $0.tags = ["later"] }
+    try one.save()
+    let disk = try onDisk()
+    #expect(disk[PaperID("a")] == PaperState(status: .read, tags: ["later"]))
+    #expect(disk[PaperID("imported")].tags == ["from-export"])
+    #expect(one.state == disk)
+  }
+
+  @Test("a failed save merges later, against the state before its change")
+  func failedSaveMergesLater() throws {
+    try StateStore(path: path).save(ReadingState())
+    let one = try Process(path: path)
+    let two = try Process(path: path)
+    one.change("p") { $0.tags = ["mine"] }
+    // one's save "fails": it keeps the change unsaved while two saves the same paper.
+    two.change("p") { $0.status = .read }
+    try two.save()
+    try two.compact()
+    try one.save()
+    #expect(try onDisk()[PaperID("p")] == PaperState(status: .read, tags: ["mine"]))
+  }
+
+  @Test("compactions triggered by size while another process appends: every change survives")
+  func manyInterleaved() throws {
+    try StateStore(path: path).save(ReadingState())
+    let one = try Process(path: path, minimumCompactionSize: 512)
+    let two = try Process(path: path, minimumCompactionSize: 700)
+    var expected = ReadingState()
+    for round in 0..<300 {
+      let (process, name) = round % 3 == 0 ? (two, "two") : (one, "one")
+      let id = "p\(round % 37)"
+      process.change(id) { $0.tags.append("\(name)-\(round)") }
+      expected[PaperID(id)].tags.append("\(name)-\(round)")
+      try process.save()
+    }
+    let disk = try onDisk()
+    for (id, entry) in expected.papers {
+      #expect(Set(disk[id].tags) == Set(entry.tags), "paper \(id.rawValue)")
+    }
+  }
+
+  @Test("a journal line another process wrote badly stops the save with its line number, and is not saved over")
+  func badForeignLine() throws {
+    try StateStore(path: path).save(ReadingState())
+    let one = try Process(path: path)
+    one.change("a") { $0.status = .read }
+    try one.save()
+    let journal = try FileHandle(forWritingTo: URL(fileURLWithPath: path + ".journal"))
+    journal.seekToEndOfFile()
+    journal.write(Data("{\"id\": \"b\", \"status\": 7}\n".utf8))
+    try journal.close()
+    one.change("c") { $0.status = .read }
+    #expect {
+      try one.save()
+    } throws: { error in
+      "\(error)".contains("line 2") && "\(error)".contains("state.json.journal")
+    }
+    #expect(try String(contentsOfFile: path + ".journal", encoding: .utf8).contains("\"status\": 7"))
+  }
+
+  static let paperState = zip(
+    Gen.bool, Gen.element(of: ["a", "b", "c", "d"]).map { $0 ?? "a" }.array(of: 0...4), Gen.int(in: 0...2)
+  ).map { read, tags, note in
+    var unique: [String] = []
+    for tag in tags where !unique.contains(tag) { unique.append(tag) }
+    return PaperState(status: read ? .read : .unread, tags: unique, note: [nil, "x", "y"][note])
+  }
+
+  @Test("merge: one side unchanged gives the other; both sides' tag changes combine")
+  func mergeProperties() async {
+    await propertyCheck(count: 300, input: zip(Self.paperState, Self.paperState, Self.paperState)) { base, ours, theirs in
+      #expect(PaperState.merge(base: base, ours: base, theirs: theirs) == theirs)
+      let unchallenged = PaperState.merge(base: base, ours: ours, theirs: base)
+      #expect(unchallenged.status == ours.status && unchallenged.note == ours.note)
+      #expect(Set(unchallenged.tags) == Set(ours.tags))
+      let merged = PaperState.merge(base: base, ours: ours, theirs: theirs)
+      for added in ours.tags where !base.tags.contains(added) { #expect(merged.tags.contains(added)) }
+      for removed in base.tags where !ours.tags.contains(removed) { #expect(!merged.tags.contains(removed)) }
+      #expect(Set(merged.tags).count == merged.tags.count)
+    }
+  }
+}
