@@ -269,6 +269,9 @@ public struct AppState: Sendable {
   public internal(set) var saveStatus: SaveStatus = .saved
   /// Papers whose state changed since the last successful save.
   public internal(set) var unsaved: Set<PaperID> = []
+  /// The unsaved papers' states before this reader changed them: what another process's
+  /// changes to the same papers are merged against.
+  public internal(set) var unsavedBase: [PaperID: PaperState] = [:]
   var detailCache: DetailCache?
   /// Unread papers in the library, kept up to date on every change rather than recounted.
   public internal(set) var unreadCount = 0

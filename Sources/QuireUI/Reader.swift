@@ -5,6 +5,9 @@ public enum Message: Sendable, Equatable {
   case key(Key)
   case resize(ScreenSize)
   case saveFinished(error: String?)
+  /// Papers another process (a second quire, `quire import`, a script) changed on disk,
+  /// already merged with this reader's own changes: adopt them as they are.
+  case changedElsewhere([PaperID: PaperState])
   /// Sent now and then while idle, so a failed save is retried.
   case tick
   /// Something went wrong outside the update that the user should hear of.
@@ -47,6 +50,19 @@ public enum Reader {
         if case .failed = state.saveStatus { state.message = .info("saved after all") }
         state.saveStatus = .saved
         state.unsaved = []
+        state.unsavedBase = [:]
+      }
+      return []
+    case .changedElsewhere(let changes):
+      guard !changes.isEmpty else { return [] }
+      // Like a toggle here, the list is not filtered again: nothing moves under the reader.
+      for (id, entry) in changes { state.adoptFromElsewhere(entry, of: id) }
+      let note = "\(changes.count) paper\(changes.count == 1 ? "" : "s") changed by another quire, merged"
+      // Said beside what the key just did, not instead of it.
+      if let said = state.message {
+        if said.kind == .info { state.message = .info(said.text + " · " + note) }
+      } else {
+        state.message = .info(note)
       }
       return []
     case .tick:
@@ -399,10 +415,20 @@ extension AppState {
       }
       for tag in new.tags where !old.tags.contains(tag) { tagUse[tag, default: 0] += 1 }
     }
+    if unsavedBase[id] == nil { unsavedBase[id] = old }
     reading[id] = new
     readingVersion += 1
     unsaved.insert(id)
     saveStatus = .pending
+  }
+
+  /// A state saved by another process: counted like a change here, but already on disk.
+  mutating func adoptFromElsewhere(_ new: PaperState, of id: PaperID) {
+    let (wasUnsaved, status, base) = (unsaved.contains(id), saveStatus, unsavedBase[id])
+    setState(new, of: id)
+    if !wasUnsaved { unsaved.remove(id) }
+    unsavedBase[id] = base
+    saveStatus = status
   }
 
   /// Tags in use, most used first, for completion.

@@ -58,7 +58,7 @@ extension QuireBench {
       let library = try LibraryLoader.load(file: nil, environment: environment)
       let loaded = Clock.now
       let store = StateStore(path: StateStore.defaultPath(environment: environment))
-      let reading = try store.load()
+      let (reading, mark) = try store.loadMarked()
       let stateLoaded = Clock.now
       var state = AppState(
         library: library, reading: reading, keymap: .builtinDefault, size: size, statePath: store.path, indexComing: true,
@@ -88,7 +88,7 @@ extension QuireBench {
       _ = Reader.update(&state, .indexReady(index))
 
       // Keys, each timed through the update function and a full drawing of the screen.
-      let writer = StateWriter(store: store)
+      let writer = StateWriter(store: store, loaded: mark)
       writer.prepare(state.reading)
       var saveTimes: [Double] = []
       var saveBytes: [Int] = []
@@ -102,7 +102,7 @@ extension QuireBench {
           if effects.contains(where: { if case .save = $0 { return true } else { return false } }) {
             let before = SaveCounter.bytesWritten()
             let saveStart = Clock.now
-            try? writer.save(state.reading, changed: state.unsaved)
+            _ = try? writer.save(state.reading, changed: state.unsaved, base: state.unsavedBase)
             saveTimes.append(Clock.ms(saveStart, Clock.now))
             saveBytes.append(SaveCounter.bytesWritten() - before)
             _ = Reader.update(&state, .saveFinished(error: nil))
@@ -125,7 +125,7 @@ extension QuireBench {
           _ = Renderer.render(state)
           tagTimes.append(Clock.ms(start, Clock.now))
           if effects.contains(where: { if case .save = $0 { return true } else { return false } }) {
-            try? writer.save(state.reading, changed: state.unsaved)
+            _ = try? writer.save(state.reading, changed: state.unsaved, base: state.unsavedBase)
             _ = Reader.update(&state, .saveFinished(error: nil))
           }
         }

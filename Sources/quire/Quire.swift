@@ -45,13 +45,13 @@ struct LibraryOptions: ParsableArguments {
     }
   }
 
-  func loadState() throws -> ReadingState {
+  func loadState() throws -> (state: ReadingState, mark: StateDiskMark) {
     try Self.loadState(path: statePath)
   }
 
-  static func loadState(path: String) throws -> ReadingState {
+  static func loadState(path: String) throws -> (state: ReadingState, mark: StateDiskMark) {
     do {
-      return try StateStore(path: path).load()
+      return try StateStore(path: path).loadMarked()
     } catch {
       throw QuireFailure(message: error.description)
     }
@@ -83,7 +83,7 @@ extension Quire {
         _ = try options.loadState()
         throw QuireFailure(message: "the reader needs a terminal; `quire list` prints the library as JSON Lines")
       }
-      let reading = try options.loadState()
+      let (reading, mark) = try options.loadState()
       let (keymap, keymapProblems) = KeymapLoader.load(environment: options.environment)
       // The terminal starts before a large library is read, so that reading it shows
       // progress rather than a blank screen.
@@ -110,7 +110,7 @@ extension Quire {
       }
       let configPath = Config.defaultPath(environment: options.environment)
       var session = ReaderSession(
-        library: library, reading: reading, keymap: keymap,
+        library: library, reading: reading, loaded: mark, keymap: keymap,
         keymapPath: KeymapLoader.userPath(environment: options.environment), config: Config.load(path: configPath),
         configPath: configPath, problems: keymapProblems, store: StateStore(path: options.statePath),
         sessionStore: SessionStore(path: SessionStore.defaultPath(environment: options.environment)),
@@ -172,7 +172,7 @@ extension Quire {
         throw ExitCode(2)
       }
       let library = try LibraryOptions.loadLibrary(file: file, environment: environment)
-      let reading = try LibraryOptions.loadState(path: state ?? StateStore.defaultPath(environment: environment))
+      let reading = try LibraryOptions.loadState(path: state ?? StateStore.defaultPath(environment: environment)).state
       for problem in library.diagnostics { printError(problem.description) }
       let matches: PaperSet? = parsed == .everything ? nil : SearchIndexCache(environment: environment).openOrBuild(library).index.evaluate(parsed, reading: reading, library: library, within: nil)
       if count {
@@ -213,18 +213,24 @@ extension Quire {
     /// yet: what was done here since is never overwritten.
     func applyCarriedState(_ carried: [(Listing, PaperState)], known: Library, environment: [String: String]) throws {
       let stateStore = StateStore(path: StateStore.defaultPath(environment: environment))
-      var reading: ReadingState
-      do { reading = try stateStore.load() } catch { throw QuireFailure(message: error.description) }
       var taken = 0
-      for (listing, state) in carried {
-        guard let id = known.id(of: listing) else { continue }
-        if reading[id].isUntouched {
-          reading[id] = state
-          taken += 1
+      do {
+        // Read, changed and written with other processes' saves held off: a reader open in
+        // another terminal loses nothing.
+        try stateStore.update { reading in
+          for (listing, state) in carried {
+            guard let id = known.id(of: listing) else { continue }
+            if reading[id].isUntouched {
+              reading[id] = state
+              taken += 1
+            }
+          }
+          return taken > 0
         }
+      } catch {
+        throw QuireFailure(message: error.description)
       }
       guard taken > 0 else { return }
-      do { try stateStore.save(reading) } catch { throw QuireFailure(message: error.description) }
       print("state: status and tags taken for \(taken) paper\(taken == 1 ? "" : "s") that had none")
     }
 
@@ -269,12 +275,14 @@ extension Quire {
         if skipped + repaired > 0 { summary += " (reasons and places above)" }
         print(TerminalText.sanitized(summary))
       }
+      // The state first: killed between the two, the state names papers the library does
+      // not hold yet, which is harmless, and importing again finds their state taken.
+      if !carried.isEmpty { try applyCarriedState(carried, known: known, environment: environment) }
       if let imported {
         let library = imported.finished()
         do { try store.save(library.papers) } catch { throw QuireFailure(message: error.description) }
         print("library: \(library.count) imported papers in \(store.path)")
       }
-      if !carried.isEmpty { try applyCarriedState(carried, known: known, environment: environment) }
       if failed { throw ExitCode.failure }
     }
 
@@ -342,7 +350,7 @@ extension Quire {
 
     func run() throws {
       let library = try options.loadLibrary()
-      let reading = try options.loadState()
+      let reading = try options.loadState().state
       let tagName = tag.map(ReadingState.normalizeTag)
       var matches: PaperSet?
       if let query {

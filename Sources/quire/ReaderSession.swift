@@ -18,12 +18,12 @@ struct ReaderSession {
   let counts = Background<(ReadingIndex, ReadingState)>()
 
   init(
-    library: Library, reading: ReadingState, keymap: Keymap, keymapPath: String, config: Config, configPath: String,
+    library: Library, reading: ReadingState, loaded mark: StateDiskMark, keymap: Keymap, keymapPath: String, config: Config, configPath: String,
     problems: [Diagnostic], store: StateStore, sessionStore: SessionStore, terminal: Terminal
   ) {
     self.store = store
     self.sessionStore = sessionStore
-    writer = StateWriter(store: store)
+    writer = StateWriter(store: store, loaded: mark)
     self.terminal = terminal
     let (session, sessionProblem) = sessionStore.load()
     state = AppState(
@@ -60,13 +60,17 @@ struct ReaderSession {
       case .idle where index.isReady:
         message = .indexReady(index.take()!)
       case .idle:
-        // A failed save is retried every few seconds while idle.
+        // A failed save is retried every few seconds while idle, and changes another
+        // process saved are taken in.
         guard Date().timeIntervalSince(lastTick) >= 3 else { continue }
         lastTick = Date()
         message = .tick
       }
       var full = false
       var pending = [message]
+      if case .tick = message, state.saveStatus == .saved, let merged = try? writer.refresh(state.reading) {
+        pending.insert(.changedElsewhere(merged), at: 0)
+      }
       if case .indexReady = message {} else if let built = index.take() { pending.insert(.indexReady(built), at: 0) }
       if case .countsReady = message {} else if let (built, start) = counts.take() {
         pending.insert(.countsReady(built, start: start), at: 0)
@@ -74,7 +78,10 @@ struct ReaderSession {
       while !pending.isEmpty {
         for effect in Reader.update(&state, pending.removeFirst()) {
           switch effect {
-          case .save: pending.append(.saveFinished(error: save()))
+          case .save:
+            let (merged, error) = save()
+            if !merged.isEmpty { pending.append(.changedElsewhere(merged)) }
+            pending.append(.saveFinished(error: error))
           case .redraw: full = true
           case .saveSession:
             // How the list was left is a convenience: failing to keep it is worth a word, no more.
@@ -88,13 +95,13 @@ struct ReaderSession {
     }
   }
 
-  /// Saves the reading state; the error text, if it failed.
-  func save() -> String? {
+  /// Saves the reading state: what other processes changed meanwhile, merged, and the
+  /// error text, if it failed.
+  func save() -> (merged: StateWriter.Merged, error: String?) {
     do {
-      try writer.save(state.reading, changed: state.unsaved)
-      return nil
+      return (try writer.save(state.reading, changed: state.unsaved, base: state.unsavedBase), nil)
     } catch {
-      return error.description
+      return ([:], error.description)
     }
   }
 
@@ -113,13 +120,13 @@ struct ReaderSession {
   @discardableResult
   func finish() -> Bool {
     var failure: String?
-    if state.saveStatus != .saved { failure = save() }
+    if state.saveStatus != .saved { failure = save().error }
     // The next start then reads one file. Every change is in the journal already, so a
     // failure here loses nothing: the journal is replayed instead. A large state (a million
     // papers: seconds to encode and write) keeps its journal, folded in as it grows, so that
     // quitting is never slow.
     if failure == nil, writer.hasJournal, Self.fileSize(store.path) <= Self.compactOnQuitLimit {
-      try? writer.compact(state.reading, changed: state.unsaved)
+      _ = try? writer.compact(state.reading, changed: state.unsaved, base: state.unsavedBase)
     }
     terminal.stop()
     guard let failure else { return true }

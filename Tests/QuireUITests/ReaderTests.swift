@@ -255,6 +255,41 @@ struct StatusTests {
     #expect(Reader.update(&state, .tick).isEmpty)
   }
 
+  @Test("a change keeps the paper's state before it, for merging, until it is saved")
+  func unsavedBase() throws {
+    var state = makeState()
+    let first = try #require(state.selectedPaper).id
+    state.press(.char("r"), .char("t"))
+    state.type("x")
+    state.press(.enter, .escape)
+    #expect(state.unsavedBase == [first: .untouched])  // the first state, not the one between
+    #expect(state.unsaved == [first])
+    _ = Reader.update(&state, .saveFinished(error: nil))
+    #expect(state.unsavedBase.isEmpty)
+  }
+
+  @Test("changes another quire saved are adopted: counts follow, nothing is marked unsaved, and the key's own message stays")
+  func changedElsewhere() throws {
+    var state = makeState()
+    let ids = state.shown.prefix(3).map { state.library[$0].id }
+    state.press(.char("r"))
+    let effects = Reader.update(&state, .changedElsewhere([
+      ids[1]: PaperState(status: .read, tags: ["theirs"]), ids[2]: PaperState(tags: ["other"]),
+    ]))
+    #expect(effects.isEmpty)
+    #expect(state.reading[ids[1]] == PaperState(status: .read, tags: ["theirs"]))
+    #expect(state.unreadCount == 11)
+    #expect(state.tagUse == ["theirs": 1, "other": 1])
+    #expect(state.unsaved == [ids[0]])
+    #expect(state.saveStatus == .pending)
+    #expect(state.message == .info("marked read · 2 papers changed by another quire, merged"))
+    _ = Reader.update(&state, .saveFinished(error: nil))
+    _ = Reader.update(&state, .changedElsewhere([ids[0]: PaperState()]))
+    #expect(state.unreadCount == 12)
+    #expect(state.saveStatus == .saved)
+    #expect(state.unsaved.isEmpty)
+  }
+
   @Test("q quits, C-l redraws")
   func quitAndRedraw() {
     var state = makeState()
