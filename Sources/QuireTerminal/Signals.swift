@@ -46,3 +46,74 @@ public enum SignalTrap {
     exit(128 + number)
   }
 }
+
+/// A crash (a fault, an abort, Ctrl-\) must not leave the terminal raw and on the
+/// alternate screen: the handler puts back the settings from before quire started and
+/// writes curses' own "leave" sequences, then lets the signal go on to whatever handled it
+/// before (Swift's crash report, or the default: core and exit status 128 + n). Only
+/// async-signal-safe calls: `tcsetattr` and `write`, on values prepared before curses
+/// started.
+public enum CrashRestore {
+  public static let signals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGQUIT]
+
+  /// Takes the terminal's settings now, before curses changes them.
+  public static func remember(terminal fd: Int32) {
+    var settings = termios()
+    guard tcgetattr(fd, &settings) == 0 else { return }
+    crashTerminal.fd = fd
+    crashTerminal.settings = settings
+    crashTerminal.hasSettings = true
+  }
+
+  /// Installs the handlers; `leave` is what puts the screen back (curses' rmcup, cnorm, sgr0).
+  public static func install(leave: [UInt8]) {
+    crashTerminal.leave = leave
+    for number in signals {
+      var action = sigaction()
+      #if canImport(Glibc)
+        action.__sigaction_handler.sa_handler = { number in CrashRestore.handle(number) }
+      #else
+        action.__sigaction_u.__sa_handler = { number in CrashRestore.handle(number) }
+      #endif
+      sigemptyset(&action.sa_mask)
+      action.sa_flags = 0
+      var previous = sigaction()
+      sigaction(number, &action, &previous)
+      crashTerminal.previous[Int(number)] = previous
+    }
+  }
+
+  /// Puts the previous handlers back: after the terminal is restored there is nothing to do.
+  public static func uninstall() {
+    for number in signals {
+      guard var previous = crashTerminal.previous[Int(number)] else { continue }
+      sigaction(number, &previous, nil)
+    }
+  }
+
+  private static func handle(_ number: Int32) {
+    if crashTerminal.hasSettings {
+      _ = tcsetattr(crashTerminal.fd, TCSANOW, &crashTerminal.settings)
+      _ = crashTerminal.leave.withUnsafeBytes { write(crashTerminal.fd, $0.baseAddress, $0.count) }
+    }
+    // The signal is blocked while this runs: raised again, it arrives as the handler
+    // returns, under the previous disposition. A fault also recurs on return by itself.
+    if var previous = crashTerminal.previous[Int(number)] {
+      sigaction(number, &previous, nil)
+    } else {
+      signal(number, SIG_DFL)
+    }
+    raise(number)
+  }
+}
+
+/// Set before the handlers are installed and only read by them.
+private struct CrashTerminal {
+  var fd: Int32 = STDOUT_FILENO
+  var settings = termios()
+  var hasSettings = false
+  var leave: [UInt8] = []
+  var previous: [sigaction?] = Array(repeating: nil, count: 65)
+}
+
+nonisolated(unsafe) private var crashTerminal = CrashTerminal()

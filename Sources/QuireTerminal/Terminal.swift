@@ -34,6 +34,7 @@ public final class Terminal {
 
   public func start() throws {
     Self.useUTF8Locale()
+    CrashRestore.remember(terminal: isatty(STDOUT_FILENO) == 1 ? STDOUT_FILENO : STDIN_FILENO)
     guard let screen = quire_newterm() else {
       let name = ProcessInfo.processInfo.environment["TERM"] ?? ""
       throw StartError(description: name.isEmpty
@@ -56,6 +57,18 @@ public final class Terminal {
     }
     started = true
     shown = nil
+    CrashRestore.install(leave: Self.leaveSequence())
+  }
+
+  /// What `endwin` sends to put the screen back, short of the settings: attributes off,
+  /// the cursor shown, the alternate screen left, the cursor on a line of its own.
+  static func leaveSequence() -> [UInt8] {
+    var bytes: [UInt8] = []
+    for capability in ["sgr0", "cnorm", "rmcup"] {
+      guard let value = tigetstr(capability), Int(bitPattern: value) != -1 else { continue }
+      bytes += Array(String(cString: value).utf8)
+    }
+    return bytes + Array("\r\n".utf8)
   }
 
   /// Leaves the screen as it was before quire started. Safe to call more than once.
@@ -64,6 +77,7 @@ public final class Terminal {
     started = false
     curs_set(1)
     endwin()
+    CrashRestore.uninstall()
   }
 
   public var isStarted: Bool { started }
