@@ -184,7 +184,13 @@ public final class StateWriter {
       return Found(mark: StateDiskMark(file: file, journal: journal, journalApplied: Int(journal?.size ?? 0)))
     }
     var found = Found(mark: mark)
-    if mark.file == file {
+    if file == nil {
+      // Gone (the folder deleted, a sync tool midway, a user starting over by hand): there
+      // is nothing on disk to merge, and this process's state is written whole again rather
+      // than emptied to match.
+      found.mark = StateDiskMark(file: nil, journal: nil, journalApplied: 0)
+      found.replaced = mark.file != nil
+    } else if mark.file == file {
       do {
         let read = try store.journal.replay(from: mark.journalApplied, known: mark.journal) { id, entry in
           found.merged[id] = entry

@@ -141,6 +141,21 @@ struct SharedStateTests {
     #expect(one.state == disk)
   }
 
+  @Test("state.json deleted while quire runs: the next save writes the whole state again, nothing emptied")
+  func deletedUnderneath() throws {
+    var start = ReadingState()
+    start[PaperID("a")] = PaperState(status: .read)
+    try StateStore(path: path).save(start)
+    let one = try Process(path: path)
+    try FileManager.default.removeItem(atPath: folder)
+    one.change("b") { $0.tags = ["new"] }
+    try one.save()
+    let disk = try onDisk()
+    #expect(disk[PaperID("a")].status == .read)
+    #expect(disk[PaperID("b")].tags == ["new"])
+    #expect(one.state == disk)
+  }
+
   @Test("a failed save merges later, against the state before its change")
   func failedSaveMergesLater() throws {
     try StateStore(path: path).save(ReadingState())
