@@ -34,8 +34,8 @@ public enum Renderer {
   static func drawHeader(_ state: AppState, _ rect: Rect, _ grid: inout Grid) {
     grid.fill(rect, role: .status)
     let title = " quire · \(state.library.name)" + (state.currentView.map { " · view: \(state.views[$0].name)" } ?? "")
-    grid.put(title, row: rect.row, col: 0, limit: rect.cols, role: .status)
-    let used = TerminalText.width(title)
+    // The columns drawn, not the title's whole width: a view's name may be very long.
+    let used = grid.put(title, row: rect.row, col: 0, limit: rect.cols, role: .status)
     let counts = "\(state.library.count) papers · \(state.countsReady ? "\(state.unreadCount)" : "…") unread"
     let filter = state.filter.isActive ? ["filter: \(state.filter.summary) "] : []
     for summary in [counts + " · filter: \(state.filter.summary) "] + filter + [counts + " "] {
@@ -108,7 +108,7 @@ public enum Renderer {
     let names = paper.familyNames
     for limit in stride(from: 3, through: 1, by: -1) {
       let text = Paper.shortAuthors(names, limit: limit)
-      if TerminalText.width(text) <= columns { return text }
+      if TerminalText.width(text, upTo: columns + 1) <= columns { return text }
     }
     return TerminalText.truncate(Paper.shortAuthors(names, limit: 1), to: columns)
   }
@@ -161,7 +161,8 @@ public enum Renderer {
     var first = 0
     if let selected = editor.selectedTag {
       let room = end - col
-      func chipWidth(_ index: Int) -> Int { TerminalText.width(tags[index]) + 4 }
+      // Measured no wider than the row: a tag may be a megabyte of pasted text.
+      func chipWidth(_ index: Int) -> Int { TerminalText.width(tags[index], upTo: room + 1) + 4 }
       let fitsFromStart = (0...selected).reduce(0) { $0 + chipWidth($1) } <= room
       if !fitsFromStart {
         first = selected
@@ -181,7 +182,8 @@ public enum Renderer {
       let shorten = index == first || index == editor.selectedTag
       let longest = max(1, min(end - col - reserve - 2, (end - inner.col) / 2))
       let chip = (shorten ? TerminalText.truncate(tags[index], to: longest) : tags[index]) + " ×"
-      if col + TerminalText.width(chip) + reserve > end, index != editor.selectedTag {
+      let available = end - col - reserve
+      if TerminalText.width(chip, upTo: max(0, available) + 1) > available, index != editor.selectedTag {
         grid.put("+\(tags.count - index)", row: inner.row, col: col, limit: max(0, end - col), role: .dim)
         break
       }
@@ -261,7 +263,7 @@ public enum Renderer {
     guard inner.rows > 1, inner.cols > 10 else { return }
     let rows = inner.rows - 1
     let first = max(0, min(list.selected - rows / 2, list.entries.count - rows))
-    let nameCols = min(list.entries.map { TerminalText.width($0.name) }.max() ?? 0, inner.cols / 2)
+    let nameCols = list.entries.map { TerminalText.width($0.name, upTo: inner.cols / 2) }.max() ?? 0
     for (line, index) in (first..<min(list.entries.count, first + rows)).enumerated() {
       let entry = list.entries[index]
       let row = inner.row + line
@@ -332,7 +334,7 @@ public enum Renderer {
       " \(position)\(filter)  ",
       " \(position)  ",
     ]
-    let wanted = state.message.map { min(40, TerminalText.width($0.text)) } ?? 0
+    let wanted = state.message.map { TerminalText.width($0.text, upTo: 40) } ?? 0
     // The room a message gets below is exactly what this test leaves it.
     let left = candidates.first { TerminalText.width($0) + wanted <= saveCol - 2 } ?? candidates.last!
     let col = grid.put(TerminalText.truncate(left, to: max(0, saveCol - 1)), row: rect.row, col: 0, role: .status)

@@ -132,6 +132,27 @@ public enum TerminalText {
     return total
   }
 
+  /// `min(width(text), limit)`, measuring no further than the limit: for text that may be
+  /// a megabyte long (a pasted abstract, a hostile tag) when only a few columns matter.
+  public static func width<S: StringProtocol>(_ text: S, upTo limit: Int) -> Int {
+    guard limit > 0 else { return 0 }
+    let utf8 = text.utf8
+    // A printable ASCII prefix of `limit` bytes is already `limit` columns.
+    var ascii = 0
+    for byte in utf8 {
+      guard byte >= 0x20 && byte < 0x7F else { break }
+      ascii += 1
+      if ascii == limit { return limit }
+    }
+    if ascii == utf8.count { return ascii }
+    var total = 0
+    for glyph in glyphs(text) {
+      total += glyph.width
+      if total >= limit { return limit }
+    }
+    return total
+  }
+
   /// Whether every byte is printable ASCII (space to tilde): such text needs no cleaning,
   /// and each byte takes one column.
   static func isPrintableASCII<S: StringProtocol>(_ text: S) -> Bool {
@@ -169,50 +190,125 @@ public enum TerminalText {
 
   /// Breaks text into lines of at most `width` columns at spaces; a word longer than a
   /// line is broken inside. Line breaks in the text start new lines. Linear in the text.
+  ///
+  /// Lines come from the glyphs of the text (so they are as safe as `glyphs` makes them);
+  /// runs of ASCII, most of any abstract, are taken a run at a time rather than a glyph at
+  /// a time, which gives the same lines: each such byte is a glyph of its own unless a
+  /// combining mark follows it, and that byte goes the glyph way.
   public static func wrap(_ text: String, width: Int) -> [String] {
     guard width > 0 else { return [] }
-    var lines: [String] = []
-    for paragraph in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
-      var line = ""
-      var lineWidth = 0
-      var word = ""
-      var wordWidth = 0
-      func placeWord() {
-        guard !word.isEmpty else { return }
-        if lineWidth == 0 {
-          line = word
-          lineWidth = wordWidth
-        } else if lineWidth + 1 + wordWidth <= width {
-          line += " " + word
-          lineWidth += 1 + wordWidth
-        } else {
-          lines.append(line)
-          line = word
-          lineWidth = wordWidth
-        }
-        word = ""
-        wordWidth = 0
+    var wrapper = Wrapper(width: width)
+    var text = text
+    text.withUTF8 { bytes in
+      var start = 0
+      while true {
+        // Paragraphs end at "\n"; a "\r" before it belongs to the break ("\r\n").
+        var end = start
+        while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+        let paragraphEnd = end > start && end < bytes.count && bytes[end - 1] == 0x0D ? end - 1 : end
+        wrapper.paragraph(UnsafeBufferPointer(rebasing: bytes[start..<paragraphEnd]))
+        guard end < bytes.count else { break }
+        start = end + 1
       }
-      for glyph in glyphs(paragraph) {
-        if glyph.text == " " {
-          placeWord()
-          continue
+    }
+    return wrapper.lines
+  }
+
+  /// The state of `wrap`: the lines made, the line being filled and the word being read.
+  struct Wrapper {
+    let width: Int
+    var lines: [String] = []
+    var line = ""
+    var lineWidth = 0
+    var word = ""
+    var wordWidth = 0
+
+    init(width: Int) { self.width = width }
+
+    mutating func paragraph(_ bytes: UnsafeBufferPointer<UInt8>) {
+      var index = 0
+      while index < bytes.count {
+        // A run of ASCII. A printable byte is a glyph of one column, a control one a
+        // placeholder (which never takes marks), but a printable byte followed by what is not
+        // ASCII goes the glyph way: a combining mark would join it.
+        var end = index
+        while end < bytes.count, bytes[end] < 0x80 { end += 1 }
+        if end < bytes.count, end > index, bytes[end - 1] >= 0x20, bytes[end - 1] < 0x7F { end -= 1 }
+        var runStart = index
+        for position in index..<end {
+          let byte = bytes[position]
+          if byte > 0x20 && byte < 0x7F { continue }
+          addASCII(UnsafeBufferPointer(rebasing: bytes[runStart..<position]))
+          if byte == 0x20 || byte == 0x09 {
+            placeWord()  // a tab's placeholder is a space
+          } else {
+            add(Glyph(text: TerminalText.placeholder(for: Unicode.Scalar(byte))!, width: 1))
+          }
+          runStart = position + 1
         }
-        if wordWidth + glyph.width > width {
-          // A word longer than a line: what is gathered fills a line of its own.
-          if lineWidth > 0 { lines.append(line) }
-          lines.append(word)
-          line = ""
-          lineWidth = 0
-          word = ""
-          wordWidth = 0
+        addASCII(UnsafeBufferPointer(rebasing: bytes[runStart..<end]))
+        guard end < bytes.count else { break }
+        // The rest, up to the next ASCII byte (always the start of a glyph), glyph by glyph.
+        var next = end + 1
+        while next < bytes.count, bytes[next] >= 0x80 { next += 1 }
+        for glyph in TerminalText.glyphs(String(decoding: UnsafeBufferPointer(rebasing: bytes[end..<next]), as: UTF8.self)) {
+          add(glyph)
         }
-        word += glyph.text
-        wordWidth += glyph.width
+        index = next
       }
       placeWord()
       lines.append(line)
+      line = ""
+      lineWidth = 0
     }
-    return lines
+
+    /// Printable ASCII without spaces: part of a word, one column a byte.
+    mutating func addASCII(_ bytes: UnsafeBufferPointer<UInt8>) {
+      var rest = bytes
+      while !rest.isEmpty {
+        if wordWidth + 1 > width { breakWord() }
+        let taken = min(rest.count, width - wordWidth)
+        word += String(decoding: UnsafeBufferPointer(rebasing: rest[0..<taken]), as: UTF8.self)
+        wordWidth += taken
+        rest = UnsafeBufferPointer(rebasing: rest[taken...])
+      }
+    }
+
+    mutating func add(_ glyph: Glyph) {
+      if glyph.text == " " {
+        placeWord()
+        return
+      }
+      if wordWidth + glyph.width > width { breakWord() }
+      word += glyph.text
+      wordWidth += glyph.width
+    }
+
+    /// A word longer than a line: what is gathered fills a line of its own.
+    mutating func breakWord() {
+      if lineWidth > 0 { lines.append(line) }
+      lines.append(word)
+      line = ""
+      lineWidth = 0
+      word = ""
+      wordWidth = 0
+    }
+
+    mutating func placeWord() {
+      guard !word.isEmpty else { return }
+      if lineWidth == 0 {
+        line = word
+        lineWidth = wordWidth
+      } else if lineWidth + 1 + wordWidth <= width {
+        line += " " + word
+        lineWidth += 1 + wordWidth
+      } else {
+        lines.append(line)
+        line = word
+        lineWidth = wordWidth
+      }
+      word = ""
+      wordWidth = 0
+    }
   }
 }
