@@ -138,7 +138,7 @@ struct JSONLineWriter {
 }
 
 /// JSON string literals as `StateStore.appendJSONString` writes them (control characters,
-/// C1 controls and line separators escaped), copying the runs between escapes whole.
+/// C1 controls, line separators and bidirectional controls escaped), copying the runs between escapes whole.
 enum JSONStringEncoder {
   static func append(_ text: String, to out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))
@@ -156,10 +156,16 @@ enum JSONStringEncoder {
           length = 1
         } else {
           length = UTF8Text.length(ofScalarStartingWith: byte)
-          // Only U+0080–U+009F (C2 80–9F) and U+2028–U+2029 (E2 80 A8–A9) need escaping.
+          // Escaped: U+0080–U+009F (C2 80–9F), U+2028–U+2029 (E2 80 A8–A9), and the
+          // bidirectional controls, which would reorder what a terminal shows of the line:
+          // U+200E–U+200F, U+202A–U+202E (E2 80 …), U+2066–U+2069 (E2 81 A6–A9), U+061C (D8 9C).
           let isC1 = byte == 0xC2 && bytes[index + 1] < 0xA0
-          let isSeparator = byte == 0xE2 && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9)
-          if !isC1 && !isSeparator {
+          let third = length == 3 ? bytes[index + 2] : 0
+          let isSeparator = byte == 0xE2 && bytes[index + 1] == 0x80 && (third == 0xA8 || third == 0xA9)
+          let isBidi = (byte == 0xE2 && bytes[index + 1] == 0x80 && (third == 0x8E || third == 0x8F || (0xAA...0xAE).contains(third)))
+            || (byte == 0xE2 && bytes[index + 1] == 0x81 && (0xA6...0xA9).contains(third))
+            || (byte == 0xD8 && bytes[index + 1] == 0x9C)
+          if !isC1 && !isSeparator && !isBidi {
             index += length
             continue
           }

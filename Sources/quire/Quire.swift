@@ -17,6 +17,23 @@ struct Quire: ParsableCommand {
     subcommands: [Open.self, List.self, Import.self, Export.self, Check.self, Keys.self],
     defaultSubcommand: Open.self
   )
+
+  /// ArgumentParser's own messages quote the arguments as given (`found '…'`): made safe
+  /// for the terminal like every other message, then printed where it would print them.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      let message = fullMessage(for: error)
+      let code = exitCode(for: error)
+      if !message.isEmpty {
+        let stream = code == .success ? FileHandle.standardOutput : FileHandle.standardError
+        stream.write(Data((TerminalText.sanitized(message) + "\n").utf8))
+      }
+      Foundation.exit(code.rawValue)
+    }
+  }
 }
 
 /// Options every command that reads the library shares.
