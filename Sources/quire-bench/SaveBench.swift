@@ -48,7 +48,8 @@ extension QuireBench {
       print(String(format: "state: %d papers, %d entries; state.json %.1f MB, written whole in %.0f ms",
         papers, reading.papers.count, Double(stateBytes) / 1e6, Self.milliseconds(since: start)))
 
-      let writer = StateWriter(store: store)
+      // Marked as the reader's writer is, so each save first looks for other processes' changes.
+      let writer = StateWriter(store: store, loaded: try store.loadMarked().mark)
       start = DispatchTime.now()
       writer.prepare(reading)
       print(String(format: "lines encoded ahead of the first compaction (the reader does it when idle): %.0f ms", Self.milliseconds(since: start)))
@@ -59,10 +60,11 @@ extension QuireBench {
       var bytes: [Int] = []
       for _ in 0..<changes {
         let id = ids.randomElement(using: &random)!
+        let base = state[id]
         state[id].status = state[id].status.toggled
         let before = Self.size(store.journalPath)
         let begin = DispatchTime.now()
-        try writer.save(state, changed: Set([id]))
+        try writer.save(state, changed: Set([id]), base: [id: base])
         times.append(Self.milliseconds(since: begin))
         bytes.append(Self.size(store.journalPath) - before)
       }
