@@ -379,8 +379,10 @@ public enum Timestamp {
     let parts = text.split(separator: "T", maxSplits: 1)
     guard let dayPart = parts.first else { return nil }
     let ymd = dayPart.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
-    guard ymd.count == 3, let year = ymd[0], let month = ymd[1], let day = ymd[2], (1...12).contains(month),
-      (1...31).contains(day)
+    // Years of four digits, as written: a larger one would overflow the day count (or,
+    // later, the seconds written back) and trap.
+    guard ymd.count == 3, let year = ymd[0], let month = ymd[1], let day = ymd[2], (0...9999).contains(year),
+      (1...12).contains(month), (1...31).contains(day)
     else { return nil }
     var seconds = Double(PublishedDate.daysSinceEpoch(year: year, month: month, day: day)) * 86_400
     if parts.count == 2 {

@@ -47,6 +47,12 @@ public struct AtomParser {
 
   /// `progress` hears the share of lines read and the entries so far, now and then.
   public func parse(_ data: Data, progress: ((Double, Int) -> Void)? = nil) -> Result {
+    let (data, entityDeclaration) = Self.safeForXMLParser(data)
+    if let (line, column) = entityDeclaration {
+      return Result(entries: [], diagnostics: [
+        Diagnostic(file: file, line: line, column: column, message: "expected an Atom feed without entity declarations (<!ENTITY …>), which quire does not read; the rest of the file is not read", skipped: true)
+      ])
+    }
     let parser = XMLParser(data: data)
     let reader = Reader()
     if let progress {
@@ -68,6 +74,50 @@ public struct AtomParser {
       diagnostics.append(Diagnostic(file: file, line: 1, column: 1, message: "expected an Atom <feed> element"))
     }
     return Result(entries: reader.entries, diagnostics: diagnostics)
+  }
+
+  /// The bytes to give XMLParser, and where an entity declaration is (line and column), if
+  /// there is one. Foundation's XMLParser on Linux crashes (strlen of NULL) on a processing
+  /// instruction without data, such as `<?page?>`: each such one gets a space before its
+  /// `?>`, which libxml2 reads as the same instruction with empty data. One could also be
+  /// made by an entity's value (`<!ENTITY e "&#60;?page?>">`), so a document that declares
+  /// entities is not read at all: an Atom feed has none. Every `<` is looked at, even
+  /// inside comments, CDATA and other instructions: libxml2 may end those elsewhere than a
+  /// simple reading would, where they are malformed. (Found by the atom fuzz target.)
+  static func safeForXMLParser(_ data: Data) -> (Data, entityDeclaration: (line: Int, column: Int)?) {
+    data.withUnsafeBytes { raw -> (Data, (line: Int, column: Int)?) in
+      let bytes = raw.bindMemory(to: UInt8.self)
+      guard let base = bytes.baseAddress else { return (data, nil) }
+      func starts(_ text: StaticString, at index: Int) -> Bool {
+        bytes.count - index >= text.utf8CodeUnitCount && memcmp(base + index, text.utf8Start, text.utf8CodeUnitCount) == 0
+      }
+      var spaces: [Int] = []
+      var index = 0
+      while index < bytes.count, let found = memchr(base + index, 0x3C, bytes.count - index) {
+        let at = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+        index = at + 1
+        if starts("<!ENTITY", at: at) {
+          let lineStart = bytes[..<at].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+          return (data, (bytes[..<at].count { $0 == 0x0A } + 1, at - lineStart + 1))
+        }
+        guard starts("<?", at: at) else { continue }
+        // The target, a name, runs to white space or "?>" (and cannot hold a "<", where the
+        // next one is looked at); ending at "?>", it has no data.
+        var end = at + 2
+        while end < bytes.count, ![0x20, 0x09, 0x0A, 0x0D, 0x3C].contains(bytes[end]), !starts("?>", at: end) { end += 1 }
+        if end < bytes.count, bytes[end] == 0x3F { spaces.append(end) }
+      }
+      guard !spaces.isEmpty else { return (data, nil) }
+      var safe = Data(capacity: bytes.count + spaces.count)
+      var from = 0
+      for at in spaces {
+        safe.append(UnsafeBufferPointer(rebasing: bytes[from..<at]))
+        safe.append(0x20)
+        from = at
+      }
+      safe.append(UnsafeBufferPointer(rebasing: bytes[from...]))
+      return (safe, nil)
+    }
   }
 
   /// Collects entries as the XML streams past. Used on one thread, for one parse.

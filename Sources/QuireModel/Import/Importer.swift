@@ -59,6 +59,39 @@ public enum Importer {
   public static func read(
     _ data: Data, file: String, format forced: ImportFormat? = nil, progress: ((Double, Int) -> Void)? = nil
   ) throws(ReadError) -> FileResult {
+    withoutEmptyListings(try readListings(data, file: file, format: forced, progress: progress), file: file)
+  }
+
+  /// A listing without a title, authors or an abstract is left out, with a problem at its
+  /// line, as the reading-list and CSL-JSON readers do themselves: nothing tells it from
+  /// another, and quire's library file does not take it back (`StoredLine.decode`), so
+  /// once imported it made every later import fail. (Found by the fuzz targets: a BibTeX
+  /// `@misc{key, year = 2016}`, an Atom `<entry/>`, a RIS record with only a year.)
+  static func withoutEmptyListings(_ result: FileResult, file: String) -> FileResult {
+    func isEmpty(_ listing: Listing) -> Bool {
+      (listing.title ?? "").isEmpty && listing.authors.isEmpty && listing.abstract == nil
+    }
+    guard result.listings.contains(where: isEmpty) else { return result }
+    var kept = result
+    kept.listings = []
+    kept.states = result.states.map { _ in [] }
+    for (index, listing) in result.listings.enumerated() {
+      if isEmpty(listing) {
+        kept.diagnostics.append(
+          Diagnostic(file: file, line: max(1, listing.source.line), message: "expected a title, authors or an abstract; entry left out", skipped: true))
+        continue
+      }
+      kept.listings.append(listing)
+      if let states = result.states { kept.states!.append(states[index]) }
+    }
+    // In the order of the file, as each reader gives its problems.
+    kept.diagnostics = kept.diagnostics.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
+    return kept
+  }
+
+  static func readListings(
+    _ data: Data, file: String, format forced: ImportFormat?, progress: ((Double, Int) -> Void)?
+  ) throws(ReadError) -> FileResult {
     if data.withUnsafeBytes({ buffer in buffer.baseAddress.map { memchr($0, 0, buffer.count) != nil } ?? false }) {
       throw ReadError(description: "\(file): not a text file (it contains NUL bytes); expected BibTeX, RIS, Atom, CSL-JSON, JSON Lines or a reading list")
     }

@@ -278,21 +278,24 @@ extension QueryParser {
       }
       return lower...upper
     }
+    // A moment past the end of time (`>=20269-01-01`, `>99999y`) makes a range that finds
+    // nothing, rather than one whose bounds are the wrong way round, which traps.
+    func span(_ lower: Double, _ upper: Double) -> ClosedRange<Double> { lower...max(lower, upper) }
     for op in [">=", "<=", ">", "<"] where value.hasPrefix(op) {
       let point = try moment(value.dropFirst(op.count), at: op.count)
       if point.isAge {
         // An age: "<7d" is newer than 7 days ago, ">7d" older.
-        return op.hasPrefix("<") ? point.start...endOfTime : -endOfTime...point.start
+        return op.hasPrefix("<") ? span(point.start, endOfTime) : span(-endOfTime, point.start)
       }
       switch op {
-      case ">=": return point.start...endOfTime
-      case ">": return (point.end + 0.001)...endOfTime
-      case "<=": return -endOfTime...point.end
-      default: return -endOfTime...(point.start - 0.001)
+      case ">=": return span(point.start, endOfTime)
+      case ">": return span(point.end + 0.001, endOfTime)
+      case "<=": return span(-endOfTime, point.end)
+      default: return span(-endOfTime, point.start - 0.001)
       }
     }
     let point = try moment(Substring(value), at: 0)
-    return point.isAge ? point.start...endOfTime : point.start...point.end
+    return point.isAge ? span(point.start, endOfTime) : point.start...point.end
   }
 }
 

@@ -1,0 +1,1 @@
+Erdos résumé é ÉCOLE ß straße 深度

@@ -1,0 +1,1 @@
+added:<7d added:>2w added:2026-11-01 added:>=2026-11-01 added:2026-11-01..2026-11-29 added:<1y added:>3m added:<12h

@@ -1,0 +1,1 @@
+title: author:"" tag: is: is:maybe -

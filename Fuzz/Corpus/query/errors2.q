@@ -1,0 +1,1 @@
+year:20x6 added:<7q ) ( or and not -

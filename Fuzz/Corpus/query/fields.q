@@ -1,0 +1,1 @@
+title:"sparse coding" venue:icml abstract:gradient note:cybenko doi:10. arxiv:1703 id:4c44

@@ -1,0 +1,1 @@
+not (a or b) and -c or ((d)) and not not e

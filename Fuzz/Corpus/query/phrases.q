@@ -1,0 +1,1 @@
+"neural net" "phrase unclosed

@@ -1,0 +1,1 @@
+tag:gan (author:arora or author:ma) year:>=2016 -is:read

@@ -1,0 +1,1 @@
+author:hardt gener

@@ -1,0 +1,1 @@
+year:2016 or year:>=2015 or year:<2000 or year:2014..2017 or year:>2020 or year:<=1

@@ -1,0 +1,1 @@
+a1 added:2026-11-01 added:>=20269-1-01 d:<1y addAd:>3md daed:<12h
