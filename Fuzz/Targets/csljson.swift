@@ -1,0 +1,12 @@
+// libFuzzer entry point of the 'csljson' target; built and run by scripts/fuzz.sh.
+// What it does with the bytes is ModelFuzz.cslJSON in Tests/QuireModelTests/FuzzCorpusTests.swift,
+// which the regression tests run too.
+
+import QuireModelFuzz
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+  let problems = ModelFuzz.cslJSON(UnsafeRawBufferPointer(start: start, count: count))
+  if !problems.isEmpty { fatalError("broken invariant: " + problems.joined(separator: "\n")) }
+  return 0
+}
