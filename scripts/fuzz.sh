@@ -60,8 +60,9 @@ leaks_per_input() {
 
 # Memory a target may reach. Foundation's XMLParser on Linux keeps a little memory of every
 # document it parses, whatever the document and with no delegate at all (a plain loop of
-# XMLParser(data:).parse() grows about 26 bytes a parse): over a 10-minute run of millions
-# of inputs the atom target passes 2 GB through no fault of quire's.
+# XMLParser(data:).parse() grows about 26 bytes a parse; under the fuzzer its kept error
+# messages come to about 630 bytes an input): over a 10-minute run of millions of inputs the
+# atom target passes 2 GB through no fault of quire's. 6 GB lasts about 20 minutes.
 rss_limit() {
   case "$1" in
     atom) echo 6144 ;;
