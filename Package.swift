@@ -40,11 +40,14 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // A small HTTP server on 127.0.0.1 for the tests of fetching: recorded feeds and every
+    // way a server can fail, without the internet.
+    .target(name: "QuireTestSupport"),
     .testTarget(
       name: "QuireModelTests",
-      dependencies: ["QuireModel", .product(name: "PropertyBased", package: "swift-property-based")]
+      dependencies: ["QuireModel", "QuireTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
     ),
     .testTarget(name: "QuireUITests", dependencies: ["QuireUI", "QuireModel"]),
-    .testTarget(name: "QuireEndToEndTests", dependencies: ["quire"]),
+    .testTarget(name: "QuireEndToEndTests", dependencies: ["quire", "QuireTestSupport"]),
   ]
 )
