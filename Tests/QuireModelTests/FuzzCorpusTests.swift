@@ -96,9 +96,15 @@ public enum ModelFuzz {
     return macros ? nil : BibTeXImport.result(converted, diagnostics: diagnostics)
   }
 
-  /// An arXiv Atom feed, as the importer reads it (Foundation's XMLParser on the bytes).
+  /// An Atom or RSS feed, as the importer reads it (Foundation's XMLParser on the bytes):
+  /// as RSS when format detection finds an `<rss>` or `<rdf:RDF>` root, as Atom otherwise.
   public static func atom(_ bytes: UnsafeRawBufferPointer) -> [String] {
-    imported(bytes, as: .atom, file: "fuzz.xml")
+    let format: ImportFormat
+    switch DetectionText(Data(bytes)) {
+    case .head(let text), .whole(let text): format = ImportFormat.detect(text, name: "fuzz.xml") == .rss ? .rss : .atom
+    case .invalid: format = .atom
+    }
+    return imported(bytes, as: format, file: "fuzz.xml")
   }
 
   /// RIS, as the importer reads it and through the String API (bad bytes repaired).

@@ -100,6 +100,8 @@ struct ImporterTests {
       text = (0..<3_000).map { "- Published: 1 May 2020\n**authors:** A B\n**abstract:** Paper \($0) abstract.\n" }.joined()
     case .atom:
       text = "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n" + (0..<3_000).map { "<entry>\n<id>http://arxiv.org/abs/2001.\(10000 + $0)v1</id>\n<title>Paper \($0)</title>\n</entry>\n" }.joined() + "</feed>\n"
+    case .rss:
+      text = "<rss version=\"2.0\"><channel>\n" + (0..<3_000).map { "<item>\n<guid>oai:arXiv.org:2001.\(10000 + $0)v1</guid>\n<title>Paper \($0)</title>\n</item>\n" }.joined() + "</channel></rss>\n"
     default:
       text = Exporter.write(library.papers, states: { _ in PaperState() }, format: ExportFormat(rawValue: format.rawValue)!)
     }

@@ -61,20 +61,36 @@ public struct AtomParser {
     }
     parser.shouldProcessNamespaces = true
     parser.delegate = reader
-    var diagnostics: [Diagnostic] = []
-    if !parser.parse() {
-      let reason = (parser.parserError as NSError?)?.localizedDescription ?? "not well-formed XML"
-      diagnostics.append(Diagnostic(file: file, line: parser.lineNumber, column: parser.columnNumber, message: "expected well-formed XML: \(reason); the rest of the file is not read", skipped: true))
-    }
-    if diagnostics.isEmpty, let open = reader.open.last {
-      // Some XML parsers accept a document that simply stops: say what is missing.
-      diagnostics.append(Diagnostic(file: file, line: parser.lineNumber, column: parser.columnNumber, message: "expected </\(open)> before the end of the file", skipped: true))
-    }
-    if !reader.sawFeed && diagnostics.isEmpty {
-      diagnostics.append(Diagnostic(file: file, line: 1, column: 1, message: "expected an Atom <feed> element"))
-    }
+    let parsed = parser.parse()
+    let diagnostics = Self.problems(
+      of: parser, parsed: parsed, unclosed: reader.open.last, sawRoot: reader.sawFeed, root: "an Atom <feed> element", file: file)
     return Result(entries: reader.entries, diagnostics: diagnostics)
   }
+
+  /// What went wrong in one run of XMLParser over a feed, as both feed readers tell it:
+  /// XML that is not well-formed, a document that stops with `unclosed` open, or no root
+  /// element of the kind expected.
+  static func problems(of parser: XMLParser, parsed: Bool, unclosed: String?, sawRoot: Bool, root: String, file: String) -> [Diagnostic] {
+    if !parsed {
+      let error = parser.parserError as NSError?
+      let reason = error.flatMap { Self.xmlErrors[$0.code] } ?? error?.localizedDescription ?? "not well-formed XML"
+      return [Diagnostic(file: file, line: parser.lineNumber, column: parser.columnNumber, message: "expected well-formed XML: \(reason); the rest of the file is not read", skipped: true)]
+    }
+    if let unclosed {
+      // Some XML parsers accept a document that simply stops: say what is missing.
+      return [Diagnostic(file: file, line: parser.lineNumber, column: parser.columnNumber, message: "expected </\(unclosed)> before the end of the file", skipped: true)]
+    }
+    return sawRoot ? [] : [Diagnostic(file: file, line: 1, column: 1, message: "expected \(root)")]
+  }
+
+  /// libxml2's commonest complaints in words; Foundation on Linux gives only their numbers
+  /// ("NSXMLParserErrorDomain error 76").
+  static let xmlErrors: [Int: String] = [
+    4: "the document is empty", 5: "the document ends too early", 9: "a character XML does not allow (a control character?)",
+    23: "expected '>' to close a tag", 26: "an entity reference that is not defined", 38: "expected '=' after an attribute name",
+    39: "an attribute value without quotes", 41: "an attribute given twice", 68: "expected a name after '&' or '<'",
+    73: "expected '>' to close an end tag", 76: "an end tag that does not match its start tag",
+  ]
 
   /// The bytes to give XMLParser, and where an entity declaration is (line and column), if
   /// there is one. Foundation's XMLParser on Linux crashes (strlen of NULL) on a processing

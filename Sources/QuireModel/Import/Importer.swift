@@ -5,6 +5,7 @@ public enum ImportFormat: String, CaseIterable, Sendable {
   case readingList = "reading-list"
   case bibtex
   case atom
+  case rss
   case ris
   case cslJSON = "csl-json"
   case jsonl
@@ -14,7 +15,8 @@ public enum ImportFormat: String, CaseIterable, Sendable {
     var head = Substring(text.prefix(DetectionText.charactersLookedAt))
     if head.unicodeScalars.first == "\u{FEFF}" { head = head.dropFirst() }
     let trimmed = head.drop { $0.isWhitespace }
-    if trimmed.hasPrefix("<") { return .atom }
+    // XML: RSS when its root element says so (<rss>, <rdf:RDF>), Atom otherwise.
+    if trimmed.hasPrefix("<") { return XMLRoot(Array(trimmed.utf8.prefix(XMLRoot.bytesLookedAt))).isRSS ? .rss : .atom }
     if trimmed.hasPrefix("[") { return .cslJSON }
     if trimmed.hasPrefix("{") {
       // One object per line is quire's JSON Lines; one object over many lines is CSL-JSON.
@@ -32,6 +34,7 @@ public enum ImportFormat: String, CaseIterable, Sendable {
     case "bib", "bibtex": return .bibtex
     case "ris": return .ris
     case "xml", "atom": return .atom
+    case "rss": return .rss
     case "jsonl", "ndjson": return .jsonl
     case "json": return .cslJSON
     case "txt", "md": return .readingList
@@ -93,7 +96,7 @@ public enum Importer {
     _ data: Data, file: String, format forced: ImportFormat?, progress: ((Double, Int) -> Void)?
   ) throws(ReadError) -> FileResult {
     if data.withUnsafeBytes({ buffer in buffer.baseAddress.map { memchr($0, 0, buffer.count) != nil } ?? false }) {
-      throw ReadError(description: "\(file): not a text file (it contains NUL bytes); expected BibTeX, RIS, Atom, CSL-JSON, JSON Lines or a reading list")
+      throw ReadError(description: "\(file): not a text file (it contains NUL bytes); expected BibTeX, RIS, Atom, RSS, CSL-JSON, JSON Lines or a reading list")
     }
     let notUTF8 = ReadError(description: "\(file): not valid UTF-8; convert it first (for example with iconv -t UTF-8)")
     var text: String?
@@ -112,7 +115,7 @@ public enum Importer {
       guard let detected = ImportFormat.detect(head, name: file) else {
         // A file that is not UTF-8 is reported as such, whatever its start looks like.
         if text == nil, String(data: data, encoding: .utf8) == nil { throw notUTF8 }
-        throw ReadError(description: "\(file): cannot tell the format; expected BibTeX, RIS, Atom, CSL-JSON, JSON Lines or a reading list (--format names one)")
+        throw ReadError(description: "\(file): cannot tell the format; expected BibTeX, RIS, Atom, RSS, CSL-JSON, JSON Lines or a reading list (--format names one)")
       }
       format = detected
     }
@@ -136,9 +139,13 @@ public enum Importer {
       let result = RISParser(file: file).parse(try wholeText(), progress: progress)
       return FileResult(format: format, listings: result.records.map { $0.listing(file: file) }, diagnostics: result.diagnostics)
     case .atom:
-      _ = try wholeText()
+      try refuseHTML(wholeText(), file: file)
       let result = AtomParser(file: file).parse(data, progress: progress)
       return FileResult(format: format, listings: result.entries.map { $0.listing(file: file) }, diagnostics: result.diagnostics)
+    case .rss:
+      try refuseHTML(wholeText(), file: file)
+      let result = RSSParser(file: file).parse(data, progress: progress)
+      return FileResult(format: format, listings: result.listings, diagnostics: result.diagnostics)
     case .cslJSON:
       _ = try wholeText()
       let result = CSLJSONParser(file: file).parse(data, progress: progress)
@@ -147,6 +154,16 @@ public enum Importer {
       let result = JSONLinesParser(file: file).parse(try wholeText(), progress: progress)
       return FileResult(format: format, listings: result.listings, diagnostics: result.diagnostics, states: result.states)
     }
+  }
+
+  /// An HTML page where a feed was expected (a server's error or sign-in page, saved in
+  /// place of the feed) is refused, with its title, rather than read as broken XML.
+  static func refuseHTML(_ text: String, file: String) throws(ReadError) {
+    let head = Array(text.utf8.prefix(XMLRoot.bytesLookedAt))
+    guard XMLRoot(head).isHTML else { return }
+    let title = XMLRoot.htmlTitle(head).map { " titled \"\($0)\"" } ?? ""
+    throw ReadError(
+      description: "\(file): an HTML page\(title), not a feed (what a server sends when it fails or asks to sign in); expected BibTeX, RIS, Atom, RSS, CSL-JSON, JSON Lines or a reading list")
   }
 }
 
