@@ -18,11 +18,15 @@ public struct SavedView: Equatable, Sendable {
 ///
 ///     # comments run to the end of the line
 ///     view "To read" = "is:unread tag:theory"
+///     subscribe "Learning theory" "https://export.arxiv.org/api/query?search_query=cat:stat.ML" +theory every 6h
+///     fetch-timeout 30s
 ///
 /// A line that cannot be understood is reported as `file:line: message`; the other lines
 /// still apply.
 public struct Config: Equatable, Sendable {
   public var views: [SavedView] = []
+  public var subscriptions: [Subscription] = []
+  public var fetch = FetchSettings()
   public var diagnostics: [Diagnostic] = []
 
   public init(views: [SavedView] = [], diagnostics: [Diagnostic] = []) {
@@ -96,9 +100,79 @@ public struct Config: Equatable, Sendable {
         throw QueryError(column: name.column, message: "view \"\(name.text)\" was already defined on line \(first); this definition replaces it")
       }
       views.append(SavedView(name: name.text, query: query.text, line: number))
+    case "subscribe":
+      try subscribe(&line, line: number)
+    case "fetch-timeout", "fetch-interval":
+      let seconds = try Self.value(of: command.text, in: &line, "a length of time such as 30s, 15m or 6h", Duration.parse)
+      // Foundation's HTTP client counts timeouts in whole seconds.
+      if command.text == "fetch-timeout" { fetch.timeout = max(1, seconds) } else { fetch.interval = seconds }
+    case "fetch-max-size":
+      fetch.maxSize = try Self.value(of: command.text, in: &line, "a size such as 50MB or 512KB", ByteSize.parse)
+    case "fetch-retries":
+      fetch.retries = try Self.value(of: command.text, in: &line, "a number of retries from 0 to 10") { Int($0).flatMap { (0...10).contains($0) ? $0 : nil } }
+    case "host-interval":
+      guard let host = try line.word(), !host.text.isEmpty else {
+        throw QueryError(column: line.column, message: "expected host-interval HOST DURATION, such as host-interval export.arxiv.org 3s")
+      }
+      let seconds = try Self.value(of: "host-interval \(host.text)", in: &line, "a length of time such as 3s", Duration.parse)
+      fetch.hostIntervals[host.text.lowercased()] = seconds
     default:
-      throw QueryError(column: command.column, message: "unknown setting '\(command.text)'; expected: view")
+      throw QueryError(
+        column: command.column,
+        message: "unknown setting '\(command.text)'; expected: view, subscribe, fetch-timeout, fetch-interval, fetch-max-size, fetch-retries, host-interval")
     }
+  }
+
+  /// The one value a setting takes, as `parse` reads it, with nothing after it.
+  private static func value<T>(
+    of setting: String, in line: inout ConfigLine, _ expected: String, _ parse: (String) -> T?
+  ) throws(QueryError) -> T {
+    guard let word = try line.word() else { throw QueryError(column: line.column, message: "expected \(setting) followed by \(expected)") }
+    guard let value = parse(word.text) else {
+      throw QueryError(column: word.column, message: "expected \(expected) after \(setting); found '\(word.text)'")
+    }
+    if let extra = try line.word() {
+      throw QueryError(column: extra.column, message: "unexpected '\(extra.text)' after \(setting) \(word.text)")
+    }
+    return value
+  }
+
+  private mutating func subscribe(_ line: inout ConfigLine, line number: Int) throws(QueryError) {
+    let usage = "expected subscribe \"NAME\" \"URL\" [+TAG…] [every DURATION] [format FORMAT]"
+    guard let name = try line.word(), !name.text.isEmpty, name.text != "=" else { throw QueryError(column: line.column, message: usage) }
+    guard let url = try line.word(), !url.text.isEmpty else { throw QueryError(column: line.column, message: usage) }
+    var subscription = Subscription(name: name.text, url: url.text, line: number)
+    if case .unsupported(let scheme) = subscription.location(environment: [:]) {
+      throw QueryError(column: url.column, message: "expected an http, https or file URL, or a path; '\(scheme):' is not one quire fetches")
+    }
+    while let word = try line.word() {
+      if word.text.hasPrefix("+"), !word.quoted {
+        let tag = ReadingState.normalizeTag(String(word.text.dropFirst()))
+        guard !tag.isEmpty else { throw QueryError(column: word.column, message: "expected a tag name after '+'") }
+        if !subscription.tags.contains(tag) { subscription.tags.append(tag) }
+      } else if word.text == "every", !word.quoted {
+        guard let value = try line.word() else { throw QueryError(column: line.column, message: "expected a length of time after every, such as 6h") }
+        guard let seconds = Duration.parse(value.text) else {
+          throw QueryError(column: value.column, message: "expected a length of time after every, such as 30m, 6h or 1d; found '\(value.text)'")
+        }
+        subscription.interval = seconds
+      } else if word.text == "format", !word.quoted {
+        let names = ImportFormat.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let value = try line.word() else { throw QueryError(column: line.column, message: "expected a format after format: \(names)") }
+        guard let format = ImportFormat(rawValue: value.text) else {
+          throw QueryError(column: value.column, message: "expected one of \(names) after format; found '\(value.text)'")
+        }
+        subscription.format = format
+      } else {
+        throw QueryError(column: word.column, message: "unexpected '\(word.text)'; \(usage)")
+      }
+    }
+    if let earlier = subscriptions.firstIndex(where: { $0.name == name.text }) {
+      let first = subscriptions[earlier].line
+      subscriptions[earlier] = subscription
+      throw QueryError(column: name.column, message: "subscription \"\(name.text)\" was already defined on line \(first); this definition replaces it")
+    }
+    subscriptions.append(subscription)
   }
 }
 

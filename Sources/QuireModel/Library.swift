@@ -149,6 +149,11 @@ public struct Library: Sendable {
 
   public subscript(id: PaperID) -> Paper? { index(of: id).map { self[$0] } }
 
+  /// The id of the paper at `index`, without decoding a stored paper.
+  public func id(at index: Int) -> PaperID {
+    index < head.count ? head[index].id : stored!.id(at: index - head.count)
+  }
+
   /// The library quire opens by default: `builtin` (the reading list's listings), then the
   /// papers of quire's library file at `path`, read as they are shown. A stored paper that
   /// is also a built-in one (same id) is merged into it, as `add` would.
@@ -232,13 +237,17 @@ extension Paper {
     if doi == nil { doi = otherDOI }
     for category in other.categories where !categories.contains(category) { categories.append(category) }
     extra.merge(other.extra) { mine, _ in mine }
-    // The latest arXiv version known wins, with the date it appeared.
+    // The latest arXiv version known wins, with the date it appeared and its abstract,
+    // which authors often rewrite. The title stays: it names the paper (its id), and the
+    // reading state is kept under that name.
+    let olderVersion = other.arxivVersion.map { $0 < (arxivVersion ?? 0) } ?? false
     if let version = other.arxivVersion, version > (arxivVersion ?? 0) {
+      if arxivVersion != nil, let theirs = other.abstract, !theirs.isEmpty { abstract = theirs }
       arxivVersion = version
       updated = other.updated ?? updated
     }
     if arxiv == nil { arxiv = otherArxiv }
-    if let theirs = other.abstract, theirs.count > (abstract?.count ?? 0) { abstract = theirs }
+    if let theirs = other.abstract, theirs.count > (abstract?.count ?? 0), !olderVersion { abstract = theirs }
     for link in other.links where !links.contains(where: { $0.label == link.label }) {
       links.append(link)
     }

@@ -40,7 +40,7 @@ extension AppState {
   /// Takes the counts built in the background from `start`, the state at start, and
   /// brings them up to date with the changes made since.
   mutating func adoptCounts(_ counts: ReadingIndex, start: ReadingState) {
-    guard readingIndex == nil else { return }
+    guard readingIndex == nil, counts.read.capacity == library.count else { return }
     var counts = counts
     var uses = counts.tagUse
     for id in changedBeforeCounts {
@@ -62,7 +62,8 @@ extension AppState {
 
   /// Takes the index built in the background, and answers the query that waited for it.
   mutating func adopt(_ index: SearchIndex) {
-    guard searchIndex == nil else { return }
+    // One built for a library since replaced (a fetch came in) is of no use.
+    guard searchIndex == nil, index.count == library.count else { return }
     searchIndex = index
     indexComing = false
     answerWaitingQuery()
@@ -176,7 +177,7 @@ extension AppState {
     viewQuery = .everything
     if let view {
       do {
-        viewQuery = try Query.parse(views[view].query, now: clock())
+        viewQuery = try parse(views[view].query)
       } catch {
         message = .error("view \(views[view].name): \(error)")
       }
@@ -198,7 +199,7 @@ extension AppState {
     guard let index = index(), let readingIndex else { return entries }
     for view in views {
       do {
-        let query = try Query.parse(view.query, now: clock())
+        let query = try parse(view.query)
         let papers = index.evaluate(query, reading: readingIndex, library: library, within: nil)
         let unread = papers.subtracting(readingIndex.read).count
         entries.append(ViewList.Entry(name: view.name, query: view.query, unread: unread, total: papers.count))

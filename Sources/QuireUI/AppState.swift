@@ -277,6 +277,12 @@ public struct AppState: Sendable {
   public internal(set) var unreadCount = 0
   /// How many papers carry each tag, for completion.
   public internal(set) var tagUse: [String: Int] = [:]
+  /// The papers the last fetch brought, marked in the list and matched by `is:new`.
+  public internal(set) var fetched = FetchedPapers.none
+  /// The fetch running in the background, if one is.
+  public internal(set) var fetchActivity: FetchActivity?
+  /// How many subscriptions the config has: a fetch with none only says how to add one.
+  public let subscriptionCount: Int
   /// Where the state is saved and the user's keymap is read, for the help overlay.
   public let statePath: String
   public let keymapPath: String
@@ -287,11 +293,16 @@ public struct AppState: Sendable {
   public init(
     library: Library, reading: ReadingState, keymap: Keymap, size: ScreenSize, statePath: String = "",
     keymapPath: String = "", configPath: String = "", problems: [Diagnostic] = [], views: [SavedView] = [], sort: Sorting = .listed,
-    indexComing: Bool = false, countsComing: Bool = false, clock: @escaping @Sendable () -> Date = { Date() }
+    indexComing: Bool = false, countsComing: Bool = false, fetched: FetchedPapers = .none, subscriptionCount: Int = 0,
+    clock: @escaping @Sendable () -> Date = { Date() }
   ) {
+    self.fetched = fetched
+    self.subscriptionCount = subscriptionCount
     self.indexComing = indexComing
     self.library = library
-    self.views = views
+    // What the last fetch brought has a view of its own, unless the user named one so.
+    let offersNew = subscriptionCount > 0 || fetched.at != nil
+    self.views = views + (offersNew && !views.contains { $0.name == Self.newView.name } ? [Self.newView] : [])
     self.sort = sort
     self.clock = clock
     self.readingIndex = countsComing ? nil : ReadingIndex(reading: reading, library: library)

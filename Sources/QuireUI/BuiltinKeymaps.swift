@@ -71,6 +71,9 @@ bind v views
 bind ] next-view
 bind [ previous-view
 
+# Subscriptions
+bind R fetch
+
 # Everything else
 bind ? help
 bind F1 help

@@ -30,6 +30,7 @@ public enum Command: String, CaseIterable, Sendable {
   case sort
   case reverseSort = "reverse-sort"
   case views
+  case fetch
   case nextView = "next-view"
   case previousView = "previous-view"
   case help
@@ -73,6 +74,7 @@ public enum Command: String, CaseIterable, Sendable {
     case .nextMatch: return "go to the next match in the abstract"
     case .previousMatch: return "go to the previous match in the abstract"
     case .filter: return "filter with a query, such as tag:gan year:>=2016 -is:read (Tab completes)"
+    case .fetch: return "fetch the subscriptions in the background (new papers are marked N, in the view New)"
     case .clearFilters: return "clear the filter, the search and the unread toggle"
     case .sort: return "sort by the next key: as listed, published, year, title, first author, status, date added"
     case .reverseSort: return "reverse the sort order"

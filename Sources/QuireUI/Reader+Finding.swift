@@ -55,7 +55,7 @@ extension Reader {
     case .accept:
       let text = prompt.input.text.trimmingCharacters(in: .whitespaces)
       do {
-        let query = try Query.parse(text, now: state.clock())
+        let query = try state.parse(text)
         state.overlay = nil
         state.filter.query = query == .everything ? "" : text
         state.filter.parsedQuery = query
@@ -211,10 +211,10 @@ extension AppState {
   mutating func search(for text: String) -> QueryError? {
     let query: Query
     do {
-      query = try Query.parse(text, now: clock())
+      query = try parse(text)
     } catch {
       // A phrase being typed is searched for as it grows, as if its quote were closed.
-      guard error.message.hasPrefix("expected a closing \""), let closed = try? Query.parse(text + "\"", now: clock())
+      guard error.message.hasPrefix("expected a closing \""), let closed = try? parse(text + "\"")
       else { return error }
       query = closed
     }

@@ -17,6 +17,36 @@ public enum Message: Sendable, Equatable {
   /// The reading state arranged for searching and counting, built in the background from
   /// the state as it was at start.
   case countsReady(ReadingIndex, start: ReadingState)
+  /// A background fetch of the subscriptions moved on.
+  case fetchProgress(FetchProgress)
+  /// A background fetch is over: what it brought, merged and read back.
+  case fetchFinished(FetchCompletion)
+}
+
+/// The end of a background fetch, as the reader takes it in.
+public struct FetchCompletion: Sendable, Equatable {
+  /// The library read again with the fetched papers in, when it changed and the reader
+  /// shows the library (not a file given on the command line).
+  public var library: Library?
+  public var fetched: FetchedPapers
+  /// "3 new papers, 1 updated", and each failed source with its reason.
+  public var summary: String
+  public var failures: [String]
+  /// Reading state the fetch saved (a subscription's tags), to adopt as it is.
+  public var changes: [PaperID: PaperState]
+
+  public init(library: Library?, fetched: FetchedPapers, summary: String, failures: [String], changes: [PaperID: PaperState] = [:]) {
+    self.library = library
+    self.fetched = fetched
+    self.summary = summary
+    self.failures = failures
+    self.changes = changes
+  }
+
+  public static func == (a: FetchCompletion, b: FetchCompletion) -> Bool {
+    a.library?.count == b.library?.count && a.library?.name == b.library?.name && a.fetched == b.fetched && a.summary == b.summary
+      && a.failures == b.failures && a.changes == b.changes
+  }
 }
 
 /// Input and output the update asks for; the program carries them out and reports back.
@@ -27,6 +57,12 @@ public enum Effect: Sendable, Equatable {
   case saveSession
   /// Repaint the whole terminal, not only what changed.
   case redraw
+  /// Fetch the subscriptions in the background; progress and the end come back as
+  /// `.fetchProgress` and `.fetchFinished`.
+  case fetch
+  /// Build the search index and the counts for the library now shown, in the background
+  /// (`.indexReady`, `.countsReady`).
+  case buildIndexes
   case quit
 }
 
@@ -79,6 +115,11 @@ public enum Reader {
       state.adoptCounts(counts, start: start)
       state.clampScroll()
       return []
+    case .fetchProgress(let progress):
+      state.fetchActivity?.take(progress)
+      return []
+    case .fetchFinished(let completion):
+      return state.finishFetch(completion)
     case .key(let key):
       // While the terminal is too small nothing is on screen to act on: only quitting
       // and redrawing work, so no key changes what the user cannot see.
@@ -194,6 +235,8 @@ public enum Reader {
       state.setSort(next)
       state.message = .info("sort: \(next.label)")
       return [.saveSession]
+    case .fetch:
+      return state.startFetch()
     case .views:
       guard !state.views.isEmpty else {
         state.message = .info("no saved views yet: add view \"NAME\" = \"QUERY\" to the config (? shows where)")

@@ -71,6 +71,10 @@ public enum Renderer {
       var col = inner.col
       col += grid.put(isSelected ? "▸" : " ", row: row, col: col, limit: 1)
       col += grid.put(entry.status == .read ? "○" : "●", row: row, col: col, limit: 1, role: entry.status == .read ? .dim : .unread)
+      // A column for what the last fetch brought, where there are fetches to speak of.
+      if state.showsFetchMarks {
+        col += grid.put(state.fetchMark(paper.id).map(String.init) ?? " ", row: row, col: col, limit: 1, role: .unread)
+      }
       col += grid.put(" ", row: row, col: col, limit: 1)
       let year = paper.year.map(String.init) ?? "―"
       grid.put(year, row: row, col: col, limit: 4, role: .dim)
@@ -342,6 +346,8 @@ public enum Renderer {
     if let message = state.message {
       let role: Role = message.kind == .error ? .statusError : .statusMessage
       grid.put(TerminalText.truncate(message.text, to: room), row: rect.row, col: col, limit: room, role: role)
+    } else if let activity = state.fetchActivity {
+      grid.put(TerminalText.truncate(activity.text, to: room), row: rect.row, col: col, limit: room, role: .statusMessage)
     } else {
       grid.put(Hints.text(for: state, width: room), row: rect.row, col: col, role: .status)
     }

@@ -14,7 +14,9 @@ struct Quire: ParsableCommand {
 
       Reading status and tags are saved to $XDG_DATA_HOME/quire/state.json (~/.local/share/quire/state.json); imported papers are kept beside it in library.jsonl. Keys: keymaps/default.keymap, overridden by $XDG_CONFIG_HOME/quire/keymap.
       """,
-    subcommands: [Open.self, List.self, Import.self, Export.self, Check.self, Keys.self],
+    subcommands: [
+      Open.self, List.self, Import.self, Export.self, Fetch.self, Subscribe.self, Unsubscribe.self, Subscriptions.self, Check.self, Keys.self,
+    ],
     defaultSubcommand: Open.self
   )
 
@@ -131,7 +133,7 @@ extension Quire {
         keymapPath: KeymapLoader.userPath(environment: options.environment), config: Config.load(path: configPath),
         configPath: configPath, problems: keymapProblems, store: StateStore(path: options.statePath),
         sessionStore: SessionStore(path: SessionStore.defaultPath(environment: options.environment)),
-        terminal: terminal)
+        terminal: terminal, libraryFile: options.file, environment: options.environment)
       if try !session.run() { throw ExitCode.failure }
     }
   }
@@ -140,7 +142,7 @@ extension Quire {
     static let configuration = CommandConfiguration(
       abstract: "Print the papers a query matches (all without one) as JSON Lines: one paper a line, with its status, tags and note.",
       discussion: """
-        The query language is the reader's (README, or ? in the reader): words, "phrases", title: author: venue: abstract: tag: note: id: doi: arxiv:, year:2016 year:>=2015 year:2014..2017, added:<7d, is:read is:unread, - or not, or, parentheses. Quote it for the shell, or pass its words as separate arguments:
+        The query language is the reader's (README, or ? in the reader): words, "phrases", title: author: venue: abstract: tag: note: id: doi: arxiv:, year:2016 year:>=2015 year:2014..2017, added:<7d, is:read is:unread, is:new is:updated (the last fetch's papers), - or not, or, parentheses. Quote it for the shell, or pass its words as separate arguments:
           quire list 'tag:gan (author:arora or author:ma) year:>=2016 -is:read'
           quire list --count is:unread
           quire list --sort year:desc --limit 10 neural
@@ -181,7 +183,7 @@ extension Quire {
       let text = query.filter { $0 != "--" }.joined(separator: " ")
       let parsed: Query
       do {
-        parsed = try Query.parse(text)
+        parsed = try Query.parse(text, fetched: FetchLog.load(path: FetchLog.defaultPath(environment: environment), setAside: false).log.fetched)
       } catch {
         // The query with a caret under the column, as a compiler points at an error.
         let caret = String(repeating: " ", count: max(0, error.column - 1)) + "^"
@@ -215,7 +217,7 @@ extension Quire {
 
   struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Add papers from BibTeX, RIS, arXiv Atom, CSL-JSON, quire's JSON Lines or reading-list files to your library.",
+      abstract: "Add papers from BibTeX, RIS, arXiv Atom, RSS, CSL-JSON, quire's JSON Lines or reading-list files to your library.",
       discussion: """
         The format is recognised from the content; --format names it when that fails. Papers already in the library (same DOI, same arXiv id in any version, same title with the same first author and year where known, or same abstract when untitled) are merged, not added twice. The library is kept in $XDG_DATA_HOME/quire/library.jsonl and replaced whole or not at all. `-` reads standard input.
         """)
@@ -372,7 +374,7 @@ extension Quire {
       var matches: PaperSet?
       if let query {
         do {
-          let parsed = try Query.parse(query)
+          let parsed = try Query.parse(query, fetched: FetchLog.load(path: FetchLog.defaultPath(environment: options.environment), setAside: false).log.fetched)
           if parsed != .everything {
             matches = SearchIndexCache(environment: options.environment).openOrBuild(library).index.evaluate(parsed, reading: reading, library: library, within: nil)
           }

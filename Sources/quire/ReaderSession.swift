@@ -16,12 +16,22 @@ struct ReaderSession {
   /// The reading state counted (read papers, tags in use), likewise: at a million papers
   /// it takes longer than the first screen.
   let counts = Background<(ReadingIndex, ReadingState)>()
+  /// Messages from a background fetch, taken in by the loop.
+  let inbox = Inbox()
+  let config: Config
+  /// The file the reader was opened on; nil for the library, which a fetch adds to.
+  let libraryFile: String?
+  let environment: [String: String]
 
   init(
     library: Library, reading: ReadingState, loaded mark: StateDiskMark, keymap: Keymap, keymapPath: String, config: Config, configPath: String,
-    problems: [Diagnostic], store: StateStore, sessionStore: SessionStore, terminal: Terminal
+    problems: [Diagnostic], store: StateStore, sessionStore: SessionStore, terminal: Terminal, libraryFile: String?,
+    environment: [String: String]
   ) {
     self.store = store
+    self.config = config
+    self.libraryFile = libraryFile
+    self.environment = environment
     self.sessionStore = sessionStore
     writer = StateWriter(store: store, loaded: mark)
     self.terminal = terminal
@@ -30,7 +40,9 @@ struct ReaderSession {
       library: library, reading: reading, keymap: keymap, size: ScreenSize(rows: 24, cols: 80),
       statePath: store.path, keymapPath: keymapPath, configPath: configPath,
       problems: problems + config.diagnostics + (sessionProblem.map { [$0] } ?? []), views: config.views,
-      sort: session.sort, indexComing: true, countsComing: library.count >= Self.countInBackgroundFrom)
+      sort: session.sort, indexComing: true, countsComing: library.count >= Self.countInBackgroundFrom,
+      fetched: FetchLog.load(path: FetchLog.defaultPath(environment: environment), setAside: false).log.fetched,
+      subscriptionCount: config.subscriptions.count)
   }
 
   /// Runs until the user quits; false if the reading state could not be saved.
@@ -39,10 +51,7 @@ struct ReaderSession {
     if !terminal.isStarted { try terminal.start() }
     _ = Reader.update(&state, .resize(terminal.size))
     terminal.draw(Renderer.render(state), full: true)
-    let (library, reading) = (state.library, state.reading)
-    if !state.countsReady { counts.start { (ReadingIndex(reading: reading, library: library), reading) } }
-    let cache = SearchIndexCache(environment: ProcessInfo.processInfo.environment)
-    index.start { cache.openOrBuild(library).index }
+    startIndexes(counting: !state.countsReady)
     var lastTick = Date()
     while true {
       if let signalNumber = SignalTrap.take() {
@@ -51,7 +60,8 @@ struct ReaderSession {
       }
       let message: Message
       // While the counts are coming, look for them often: the header waits for them.
-      switch terminal.read(milliseconds: state.countsReady ? 500 : 20) {
+      // While the counts or a fetch are coming, look for them often.
+      switch terminal.read(milliseconds: !state.countsReady ? 20 : state.fetchActivity != nil ? 100 : 500) {
       case .key(let key): message = .key(key)
       case .resize(let size): message = .resize(size)
       case .idle where counts.isReady:
@@ -68,6 +78,14 @@ struct ReaderSession {
       }
       var full = false
       var pending = [message]
+      for var arrived in inbox.takeAll() {
+        // The tags a subscription gives were saved by the fetch: taken in with it, quietly.
+        if case .fetchFinished(var completion) = arrived, state.saveStatus == .saved, let merged = try? writer.refresh(state.reading) {
+          completion.changes = merged
+          arrived = .fetchFinished(completion)
+        }
+        pending.insert(arrived, at: pending.count - 1)
+      }
       if case .tick = message, state.saveStatus == .saved, let merged = try? writer.refresh(state.reading) {
         pending.insert(.changedElsewhere(merged), at: 0)
       }
@@ -83,6 +101,8 @@ struct ReaderSession {
             if !merged.isEmpty { pending.append(.changedElsewhere(merged)) }
             pending.append(.saveFinished(error: error))
           case .redraw: full = true
+          case .fetch: startFetch()
+          case .buildIndexes: startIndexes(counting: true)
           case .saveSession:
             // How the list was left is a convenience: failing to keep it is worth a word, no more.
             do { try sessionStore.save(Session(sort: state.sort)) } catch { pending.append(.problem(error.description)) }
@@ -93,6 +113,55 @@ struct ReaderSession {
       }
       terminal.draw(Renderer.render(state), full: full)
     }
+  }
+
+  /// Builds the search index and, when asked, the counts for the library shown, in the
+  /// background.
+  func startIndexes(counting: Bool) {
+    let (library, reading) = (state.library, state.reading)
+    if counting { counts.start { (ReadingIndex(reading: reading, library: library), reading) } }
+    let cache = SearchIndexCache(environment: environment)
+    index.start { cache.openOrBuild(library).index }
+  }
+
+  /// Fetches every subscription on another thread, merges what came into the library and
+  /// reads the library again; the loop hears of it through `inbox`.
+  func startFetch() {
+    let (config, environment, inbox, libraryFile) = (config, environment, inbox, libraryFile)
+    let thread = Thread {
+      let files = FetchFiles(environment: environment)
+      let (log, logProblem) = FetchLog.load(path: files.log)
+      let fetcher = FeedFetcher(settings: config.fetch, log: log, environment: environment)
+      let outcomes = fetcher.fetch(config.subscriptions) { inbox.post(.fetchProgress($0)) }
+      let report: FetchReport
+      do {
+        report = try FetchMerge.apply(outcomes, files: files, builtin: BuiltinLibrary.listings, at: Date())
+      } catch {
+        inbox.post(.fetchFinished(FetchCompletion(library: nil, fetched: log.fetched, summary: "nothing merged", failures: ["\(error)"])))
+        return
+      }
+      var failures = report.sources.compactMap { source -> String? in
+        guard case .failed(let reason) = source.kind else { return nil }
+        return "\(source.name): \(reason)"
+      }
+      if let problem = report.logProblem ?? logProblem { failures.append(problem) }
+      let changed = !report.new.isEmpty || !report.updated.isEmpty
+      var library: Library?
+      var summary = report.summary
+      if changed, libraryFile == nil {
+        do {
+          library = try LibraryLoader.load(file: nil, environment: environment)
+        } catch {
+          failures.append("the library could not be read again: \(error)")
+        }
+      } else if changed, let libraryFile {
+        summary += " into the library (this reader shows \((libraryFile as NSString).lastPathComponent))"
+      }
+      let fetched = FetchLog.load(path: files.log, setAside: false).log.fetched
+      inbox.post(.fetchFinished(FetchCompletion(library: library, fetched: fetched, summary: summary, failures: failures)))
+    }
+    thread.stackSize = 8 << 20
+    thread.start()
   }
 
   /// Saves the reading state: what other processes changed meanwhile, merged, and the
@@ -161,6 +230,20 @@ final class Background<Value: Sendable>: Sendable {
     built.withLock { value in
       defer { value = nil }
       return value
+    }
+  }
+}
+
+/// Messages posted from other threads for the reader's loop.
+final class Inbox: Sendable {
+  private let messages = Mutex<[Message]>([])
+
+  func post(_ message: Message) { messages.withLock { $0.append(message) } }
+
+  func takeAll() -> [Message] {
+    messages.withLock { all in
+      defer { all = [] }
+      return all
     }
   }
 }

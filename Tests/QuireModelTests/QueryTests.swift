@@ -39,7 +39,7 @@ struct QueryTests {
     ("colour:red", 1, "unknown field 'colour'"),
     ("year:twenty", 6, "expected a year"),
     ("year:2017..2014", 6, "expected the earlier year first"),
-    ("is:skimmed", 4, "expected 'is:read' or 'is:unread'"),
+    ("is:skimmed", 4, "expected 'is:read', 'is:unread', 'is:new' or 'is:updated'"),
     ("a or", 5, "expected a term after 'or'"),
     ("\"open phrase", 1, "expected a closing \""),
     ("title:", 7, "expected a value after 'title:'"),

@@ -15,6 +15,9 @@ public indirect enum Query: Equatable, Sendable {
   /// time the query was parsed).
   case added(ClosedRange<Double>)
   case status(ReadStatus)
+  /// The papers the last fetch brought (`is:new`) or brought a new version of
+  /// (`is:updated`), resolved when the query was parsed.
+  case fetched(Set<PaperID>)
   case not(Query)
   case and([Query])
   case or([Query])
@@ -32,9 +35,10 @@ public struct QueryError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 extension Query {
-  /// `now` is the moment relative dates (`added:<7d`) count back from.
-  public static func parse(_ text: String, now: Date = Date()) throws(QueryError) -> Query {
-    var parser = QueryParser(tokens: try QueryLexer.tokens(text), length: text.count, now: now)
+  /// `now` is the moment relative dates (`added:<7d`) count back from; `fetched`, the
+  /// papers `is:new` and `is:updated` stand for.
+  public static func parse(_ text: String, now: Date = Date(), fetched: FetchedPapers = .none) throws(QueryError) -> Query {
+    var parser = QueryParser(tokens: try QueryLexer.tokens(text), length: text.count, now: now, fetched: fetched)
     return try parser.parseQuery()
   }
 }
@@ -106,6 +110,7 @@ struct QueryParser {
   let tokens: [QueryToken]
   let length: Int
   let now: Date
+  var fetched = FetchedPapers.none
   var position = 0
 
   var current: QueryToken? { position < tokens.count ? tokens[position] : nil }
@@ -202,7 +207,9 @@ struct QueryParser {
       switch value.lowercased() {
       case "read": return .status(.read)
       case "unread": return .status(.unread)
-      default: throw QueryError(column: valueColumn, message: "expected 'is:read' or 'is:unread'")
+      case "new": return .fetched(fetched.new)
+      case "updated": return .fetched(fetched.updated)
+      default: throw QueryError(column: valueColumn, message: "expected 'is:read', 'is:unread', 'is:new' or 'is:updated'")
       }
     default:
       guard let field = Query.Field(rawValue: name) else {
@@ -306,6 +313,7 @@ extension Query {
     switch self {
     case .everything: return true
     case .status(let status): return state.status == status
+    case .fetched(let papers): return papers.contains(paper.id)
     case .year(let range): return paper.year.map(range.contains) ?? false
     case .added(let range): return paper.added.map { range.contains($0.timeIntervalSince1970) } ?? false
     case .not(let inner): return !inner.matches(paper, state)

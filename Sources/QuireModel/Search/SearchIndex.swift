@@ -197,7 +197,7 @@ public final class SearchIndex: Sendable {
     precondition(library.count == count, "the search index was built for \(count) papers, not \(library.count)")
     let candidates = within ?? PaperSet(capacity: count, full: true)
     precondition(candidates.capacity == count, "`within` holds \(candidates.capacity) papers, not \(count)")
-    var evaluation = Evaluation(index: self, reading: reading)
+    var evaluation = Evaluation(index: self, reading: reading, lookup: library.idLookup)
     return evaluation.matches(query, among: candidates)
   }
 }
@@ -211,6 +211,8 @@ public final class SearchIndex: Sendable {
 private struct Evaluation {
   let index: SearchIndex
   let reading: ReadingIndex
+  /// Only for `is:new`, whose few papers are known by id.
+  let lookup: Library.IDLookup
 
   mutating func matches(_ query: Query, among candidates: PaperSet) -> PaperSet {
     if candidates.isEmpty { return candidates }
@@ -223,6 +225,10 @@ private struct Evaluation {
       return index.filter(candidates) { range.contains(index.addedSeconds(of: $0)) }
     case .status(let status):
       return statusMatches(status, among: candidates)
+    case .fetched(let papers):
+      var found = PaperSet(capacity: candidates.capacity)
+      for id in papers { if let position = lookup.index(of: id), candidates.contains(position) { found.insert(position) } }
+      return found
     case .not(let inner):
       return candidates.subtracting(matches(inner, among: candidates))
     case .and(let parts):
@@ -253,7 +259,7 @@ private struct Evaluation {
   /// A rough order of cost, for ordering the parts of an `and`.
   static func cost(of query: Query) -> Int {
     switch query {
-    case .everything, .year, .added, .status: return 0
+    case .everything, .year, .added, .status, .fetched: return 0
     case .text(_, .tag?), .text(_, .note?), .text(_, .id?): return 1
     case .text(_, .title?), .text(_, .author?), .text(_, .venue?), .text(_, .doi?), .text(_, .arxiv?): return 2
     case .text: return 3
