@@ -29,6 +29,20 @@ public struct LibraryStore: Sendable {
     return result.listings
   }
 
+  /// Holds `library.jsonl.lock` until released: whoever reads the library to write it back
+  /// with more papers (`quire import`, a fetch) holds it, so that two such writers take
+  /// turns rather than one writing over the other's papers.
+  public func lockForWriting() -> WriteLock {
+    try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    return WriteLock(StateLock(statePath: path, exclusive: true))
+  }
+
+  public final class WriteLock {
+    private let lock: StateLock
+    fileprivate init(_ lock: StateLock) { self.lock = lock }
+    deinit { lock.release() }
+  }
+
   /// Replaces the stored papers at once: a crash leaves the old file or the new one.
   public func save(_ papers: [Paper]) throws(StateStore.SaveError) {
     try DurableFile.replace(path: path, with: Self.jsonLines(papers))

@@ -256,6 +256,10 @@ extension Quire {
     func run() throws {
       let environment = ProcessInfo.processInfo.environment
       let store = LibraryStore(path: LibraryStore.defaultPath(environment: environment))
+      // Held to the end: a fetch (or another import) merging meanwhile waits, and then
+      // merges into what this one wrote.
+      let lock = store.lockForWriting()
+      defer { withExtendedLifetime(lock) {} }
       let existing: [Listing]
       do { existing = try store.load() } catch { throw QuireFailure(message: error.description) }
       // Everything already known, to tell new papers from ones merged into known papers.

@@ -271,6 +271,33 @@ struct FetchTests {
     #expect(home.bytes(home.files.state) == nil)
   }
 
+  @Test("a merge waits while an import holds the library, then merges into what the import wrote")
+  func waitsForTheLibraryLock() throws {
+    let home = try Home()
+    let server = try TestHTTPServer { _ in .ok(body: Self.fixture("arxiv-author.atom"), contentType: "application/atom+xml") }
+    defer { server.stop() }
+    let outcomes = FeedFetcher(settings: Self.settings(), log: FetchLog(), environment: [:]).fetch([Subscription(name: "a", url: server.url("/feed"))])
+    var importing: LibraryStore.WriteLock? = LibraryStore(path: home.files.library).lockForWriting()
+    let imported = Listing(title: "A paper an import brought", authors: ["Ada Lovelace"], year: 1843, source: SourceLocation(file: "i", line: 1))
+    try LibraryStore(path: home.files.library).save([Paper(listing: imported)])
+    let files = home.files
+    let merged = Mutex<FetchReport?>(nil)
+    let thread = Thread {
+      let report = try? FetchMerge.apply(outcomes, files: files, builtin: [], at: Date())
+      merged.withLock { $0 = report }
+    }
+    thread.start()
+    Thread.sleep(forTimeInterval: 0.4)
+    #expect(merged.withLock { $0 } == nil, "the merge did not wait for the lock")
+    importing = nil
+    let deadline = Date().addingTimeInterval(10)
+    while merged.withLock({ $0 }) == nil, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+    #expect(merged.withLock { $0 }?.new.count == 2)
+    #expect(Set(home.library.compactMap(\.title)).contains("A paper an import brought"))
+    #expect(home.library.count == 3)
+    _ = importing
+  }
+
   @Test("a reading-list file and a file: URL are sources too")
   func fileSources() throws {
     let home = try Home()

@@ -16,6 +16,12 @@ public struct SourceOutcome: Sendable {
   public var result: Result
   /// The source's entry in the fetch log, after this attempt.
   public var log: FetchLog.Source
+
+  public init(subscription: Subscription, result: Result, log: FetchLog.Source) {
+    self.subscription = subscription
+    self.result = result
+    self.log = log
+  }
 }
 
 /// What a fetch in progress tells whoever shows it: one line per source on a terminal,

@@ -93,9 +93,9 @@ public enum FetchMerge {
   public static func apply(_ outcomes: [SourceOutcome], files: FetchFiles, builtin: [Listing], at now: Date) throws(Failure) -> FetchReport {
     // One fetch at a time merges: another (the reader's, a second terminal's) waits for
     // this one's file to be written and then merges into it.
-    let lock = StateLock(statePath: files.library, exclusive: true)
-    defer { lock.release() }
     let store = LibraryStore(path: files.library)
+    let lock = store.lockForWriting()
+    defer { withExtendedLifetime(lock) {} }
     let existing: [Listing]
     do { existing = try store.load() } catch { throw Failure(description: "\(error.description); nothing fetched was merged") }
     var known = Library(name: "known", listings: builtin + existing)
