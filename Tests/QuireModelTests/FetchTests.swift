@@ -93,6 +93,39 @@ struct FetchTests {
     #expect(newPapers.map { library[$0].arxiv } == ["2411.09321"])
   }
 
+  @Test("RSS 2.0 and RSS 1.0 feeds are fetched and merged like Atom; a replaced arXiv paper updates the one the API brought")
+  func rssFeeds() throws {
+    let home = try Home()
+    let arxiv = ConditionalFeed(body: Self.fixture("arxiv-cs.LG.rss"), contentType: "application/rss+xml")
+    let journal = ConditionalFeed(body: Self.fixture("journal.rss"), contentType: "application/rss+xml; charset=utf-8")
+    let rdf = ConditionalFeed(body: Self.fixture("journal-rdf.rss"), contentType: "application/rdf+xml")
+    let server = try TestHTTPServer { request in
+      switch request.path {
+      case "/rss/cs.LG": return arxiv.respond(to: request)
+      case "/journal.rss": return journal.respond(to: request)
+      default: return rdf.respond(to: request)
+      }
+    }
+    defer { server.stop() }
+    let report = try Self.fetch(
+      [
+        Subscription(name: "cs.LG", url: server.url("/rss/cs.LG")), Subscription(name: "Journal", url: server.url("/journal.rss")),
+        Subscription(name: "RDF", url: server.url("/rdf")),
+      ], into: home)
+    #expect(report.failed == 0, "\(report.sources.map(\.summary))")
+    let expected = [("arxiv-cs.LG.rss", "cs.LG"), ("journal.rss", "Journal"), ("journal-rdf.rss", "RDF")].map { file, name in
+      (name, try? Importer.read(Self.fixture(file), file: file).listings.count)
+    }
+    for ((name, count), source) in zip(expected, report.sources) {
+      #expect(source.name == name)
+      #expect(source.kind == .merged(new: count ?? -1, updated: 0, known: 0), "\(name): \(source.summary)")
+    }
+    #expect(home.library.count == expected.compactMap(\.1).reduce(0, +))
+    // Asked again, each answers 304.
+    let again = try Self.fetch([Subscription(name: "cs.LG", url: server.url("/rss/cs.LG"))], into: home)
+    #expect(again.sources.first?.kind == .notModified)
+  }
+
   @Test("a second fetch of unchanged feeds sends conditional requests, gets 304 and changes nothing")
   func conditionalSecondFetch() throws {
     let home = try Home()
