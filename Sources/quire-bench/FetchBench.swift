@@ -76,16 +76,20 @@ extension QuireBench {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
       }
       var text = "<?xml version=\"1.0\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
-      func entry(id: String, title: String, authors: [String], abstract: String) {
+      func entry(id: String, title: String, authors: [String], abstract: String, year: Int) {
         text += "<entry><id>http://arxiv.org/abs/\(id)v1</id><title>\(escaped(title))</title>"
         text += authors.map { "<author><name>\(escaped($0))</name></author>" }.joined()
-        text += "<summary>\(escaped(abstract))</summary><published>2026-11-27T18:00:00Z</published></entry>\n"
+        text += "<summary>\(escaped(abstract))</summary><published>\(year)-11-27T18:00:00Z</published></entry>\n"
       }
+      // A known paper comes back under its title, first author and year (the generated
+      // papers carry no arXiv id), as a feed lists a paper imported from BibTeX.
       for (number, listing) in known.enumerated() {
-        entry(id: "2611.\(String(10000 + number))", title: listing.title ?? "Untitled", authors: listing.authors, abstract: listing.abstract ?? "")
+        entry(
+          id: "2611.\(String(10000 + number))", title: listing.title ?? "Untitled", authors: listing.authors, abstract: listing.abstract ?? "",
+          year: listing.year ?? 2026)
       }
       for number in 0..<new {
-        entry(id: "2611.\(String(20000 + number))", title: "A fetched paper number \(number) on generalization", authors: ["Ines Okafor"], abstract: "New results \(number).")
+        entry(id: "2611.\(String(20000 + number))", title: "A fetched paper number \(number) on generalization", authors: ["Ines Okafor"], abstract: "New results \(number).", year: 2026)
       }
       return Data((text + "</feed>\n").utf8)
     }
