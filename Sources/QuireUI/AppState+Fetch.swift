@@ -117,6 +117,13 @@ extension AppState {
     if searchIndex != nil { refresh() }
   }
 
+  /// The viewer's line for a paper the last fetch brought: "new in the fetch of 29 Nov 2026".
+  func fetchNote(_ id: PaperID) -> String? {
+    guard let mark = fetchMark(id) else { return nil }
+    let when = fetched.at.map { " of \(PublishedDate($0).display)" } ?? ""
+    return mark == "N" ? "new in the last fetch\(when)" : "a new arXiv version in the last fetch\(when)"
+  }
+
   /// Whether a paper came with the last fetch: "N" new, "U" a new version, nil neither.
   public func fetchMark(_ id: PaperID) -> Character? {
     if fetched.new.contains(id) { return "N" }

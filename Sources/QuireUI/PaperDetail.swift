@@ -9,7 +9,8 @@ public struct DetailLine: Equatable, Sendable {
 
 /// What the abstract viewer shows for a paper, wrapped to a width.
 public enum PaperDetail {
-  public static func lines(for paper: Paper, state: PaperState, width: Int) -> [DetailLine] {
+  /// `fetched` says what the last fetch did to the paper, when it did anything.
+  public static func lines(for paper: Paper, state: PaperState, width: Int, fetched: String? = nil) -> [DetailLine] {
     guard width > 0 else { return [] }
     var out: [DetailLine] = []
     func add(_ text: String, _ role: Role) {
@@ -41,6 +42,7 @@ public enum PaperDetail {
     if !paper.links.isEmpty {
       add("links: " + paper.links.map(\.display).joined(separator: " · "), .dim)
     }
+    if let fetched { add(fetched, .unread) }
     let tags = state.tags.isEmpty ? "none" : state.tags.joined(separator: " · ")
     add("status: \(state.status.rawValue) · tags: \(tags)", .tag)
     if let note = state.note { add("note: " + note, .tag) }

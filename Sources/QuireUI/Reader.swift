@@ -527,6 +527,6 @@ extension AppState {
     if let cache = detailCache, cache.paper == paper.id, cache.width == width, cache.state == entry {
       return cache.lines
     }
-    return PaperDetail.lines(for: paper, state: entry, width: width)
+    return PaperDetail.lines(for: paper, state: entry, width: width, fetched: fetchNote(paper.id))
   }
 }

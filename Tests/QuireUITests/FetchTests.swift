@@ -85,6 +85,11 @@ struct ReaderFetchTests {
     #expect(rows.filter { $0.hasPrefix("│ ●N ") }.count == 2, "\(rows.joined(separator: "\n"))")
     #expect(rows.filter { $0.hasPrefix("│ ●U ") }.count == 1)
     #expect(rows.filter { $0.hasPrefix("│ ●  ") || $0.hasPrefix("│▸●  ") }.count == 12)
+    // The viewer says what the fetch did to the paper.
+    state.press(.char("G"))
+    #expect(Renderer.render(state).text.contains("new in the last fetch of \(PublishedDate(fetched.at!).display)"))
+    state.press(.char("g"), .char("j"))
+    #expect(Renderer.render(state).text.contains("a new arXiv version in the last fetch"))
     // The view New: the views list offers it, and it shows the three.
     state.press(.char("v"))
     guard case .views(let list) = state.overlay else {
