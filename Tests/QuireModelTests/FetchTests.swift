@@ -347,6 +347,9 @@ struct FetchTests {
       [Subscription(name: "list", url: list), Subscription(name: "url", url: "file://" + list), Subscription(name: "none", url: home.root + "/missing.txt")],
       into: home)
     #expect(report.sources.map(\.kind) == [.merged(new: 1, updated: 0, known: 0), .merged(new: 0, updated: 0, known: 1), .failed("cannot read \(home.root)/missing.txt: no such file")])
+    // A file past fetch-max-size is refused unread.
+    let small = try Self.fetch([Subscription(name: "list", url: list)], into: home, settings: Self.settings(maxSize: 64))
+    #expect(small.sources.first?.kind == .failed("the response is larger than 64 bytes (fetch-max-size); refused"))
   }
 
   @Test("the arXiv responses people saved are read whole when served", .enabled(if: FileManager.default.fileExists(atPath: BibTeXTests.realworld)))

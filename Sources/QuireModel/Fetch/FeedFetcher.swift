@@ -117,6 +117,10 @@ public struct FeedFetcher: Sendable {
   }
 
   func readFile(_ path: String, subscription: Subscription) -> SourceOutcome.Result {
+    // The size first: a file past the limit is refused without being read into memory.
+    if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > settings.maxSize {
+      return .failed(HTTPClient.Failure.tooLarge(limit: settings.maxSize).description)
+    }
     guard let data = FileManager.default.contents(atPath: path) else {
       return .failed("cannot read \(path): \(FileManager.default.fileExists(atPath: path) ? "permission denied or a folder" : "no such file")")
     }
