@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Kill quire with SIGKILL at random moments and check that nothing saved is lost.
 
-    scripts/kill-test.py [--kills N] [--import-kills N] [--seed S] [--quire PATH]
+    scripts/kill-test.py [--kills N] [--import-kills N] [--fetch-kills N] [--seed S] [--quire PATH]
 
 The reader runs on a pseudo-terminal with a scratch HOME and XDG folders. Each round starts
 it on the state the last round left, sends a burst of status and tag changes (moving
@@ -18,6 +18,11 @@ arrived is a completed save. After every kill:
 Then `quire import` of a generated BibTeX file is killed at random moments; after every
 kill library.jsonl holds either the papers it held before or all of them after, each line
 valid JSON, never anything in between.
+
+Last `quire fetch` of a subscription served from 127.0.0.1 (3,000 new papers, each tagged by
+the subscription) is killed likewise: library.jsonl holds the papers before or all of them
+after; when it holds them after, the tags are saved too (they are written first); fetch.json,
+when there, is valid JSON; and `quire check` passes.
 
 Prints one line of figures and exits 1 on the first failure, naming the round.
 """
@@ -36,6 +41,8 @@ import sys
 import tempfile
 import termios
 import fcntl
+import http.server
+import threading
 import time
 
 ROWS, COLS = 24, 100
@@ -309,10 +316,98 @@ def import_rounds(scratch, rng, kills, figures):
     figures["import"] = f"{whole:.2f} s whole, kills left it as before {outcomes['before']}× and after {outcomes['after']}×"
 
 
+def fetch_rounds(scratch, rng, kills, figures):
+    entries = []
+    for n in range(3000):
+        entries.append(
+            f"<entry><id>http://arxiv.org/abs/2611.{10000 + n}v1</id><title>Fetched paper {n} on kills</title>"
+            f"<author><name>Jane Doe</name></author><summary>{'words of an abstract ' * 25}</summary>"
+            f"<published>2026-11-2{n % 9 + 1}T18:00:00Z</published></entry>\n")
+    feed = ("<?xml version=\"1.0\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n" + "".join(entries) + "</feed>\n").encode()
+
+    class Feed(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/atom+xml")
+            self.send_header("Content-Length", str(len(feed)))
+            self.end_headers()
+            self.wfile.write(feed)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Feed)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    os.makedirs(scratch.env["XDG_CONFIG_HOME"] + "/quire", exist_ok=True)
+    with open(scratch.env["XDG_CONFIG_HOME"] + "/quire/config", "w") as file:
+        file.write(f'subscribe "Kills" "http://127.0.0.1:{server.server_address[1]}/feed" +fetched\n')
+    saved = {}
+    for path in (scratch.library, scratch.state, scratch.state + ".journal", scratch.folder + "/fetch.json"):
+        if os.path.exists(path):
+            with open(path, "rb") as file:
+                saved[path] = file.read()
+
+    def restore():
+        for path in (scratch.library, scratch.state, scratch.state + ".journal", scratch.folder + "/fetch.json"):
+            if path in saved:
+                with open(path, "wb") as file:
+                    file.write(saved[path])
+            elif os.path.exists(path):
+                os.remove(path)
+
+    try:
+        before = library_ids(scratch.library)
+        tagged_before = sum(1 for entry in disk_state(scratch).values() if "fetched" in entry[1])
+        started = time.monotonic()
+        if scratch.run("fetch", "--force").returncode != 0:
+            fail("the reference fetch failed")
+        whole = time.monotonic() - started
+        after = library_ids(scratch.library)
+        if len(after) != len(before) + 3000:
+            fail(f"the reference fetch gave {len(after)} papers, expected {len(before) + 3000}")
+        outcomes = {"before": 0, "after": 0}
+        for round_number in range(kills):
+            restore()
+            process = subprocess.Popen([scratch.quire, "fetch", "--force"], env=scratch.env,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            # Half the kills anywhere, half near the end, where the files are replaced.
+            time.sleep(whole * (rng.uniform(0.0, 1.0) if round_number % 2 == 0 else rng.uniform(0.8, 1.1)))
+            process.kill()
+            process.wait()
+            ids = library_ids(scratch.library)
+            tagged = sum(1 for entry in disk_state(scratch).values() if "fetched" in entry[1])
+            if ids == before:
+                outcomes["before"] += 1
+            elif ids == after:
+                outcomes["after"] += 1
+                if tagged != tagged_before + 3000:
+                    fail(f"fetch round {round_number}: the library holds the fetched papers but {tagged - tagged_before} "
+                         f"of 3000 carry the subscription's tag")
+            else:
+                fail(f"fetch round {round_number}: library.jsonl holds {len(ids)} papers, "
+                     f"neither the {len(before)} before nor the {len(after)} after")
+            log = scratch.folder + "/fetch.json"
+            if os.path.exists(log):
+                with open(log, "rb") as file:
+                    try:
+                        json.loads(file.read())
+                    except ValueError as error:
+                        fail(f"fetch round {round_number}: fetch.json is not valid JSON ({error})")
+            check = scratch.run("check")
+            if check.returncode != 0:
+                fail(f"fetch round {round_number}: quire check failed:\n{check.stdout}{check.stderr}")
+            figures["fetch kills"] += 1
+        figures["fetch"] = f"{whole:.2f} s whole, kills left it as before {outcomes['before']}× and after {outcomes['after']}×"
+    finally:
+        server.shutdown()
+        restore()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--kills", type=int, default=100, help="rounds of the reader killed (default 100)")
     parser.add_argument("--import-kills", type=int, default=10, help="imports killed (default 10)")
+    parser.add_argument("--fetch-kills", type=int, default=10, help="fetches killed (default 10)")
     parser.add_argument("--seed", type=int, default=None, help="random seed, to repeat a run")
     parser.add_argument("--quire", default=None, help="the quire binary (default: .build/debug/quire)")
     options = parser.parse_args()
@@ -324,7 +419,8 @@ def main():
     rng = random.Random(seed)
     scratch = Scratch(quire)
     figures = {"kills": 0, "changes": 0, "tags named": 0, "in flight, saved": 0, "in flight, not saved": 0,
-               "killed after the fold": 0, "most temporary files left": 0, "import kills": 0, "import": "not run"}
+               "killed after the fold": 0, "most temporary files left": 0, "import kills": 0, "import": "not run",
+               "fetch kills": 0, "fetch": "not run"}
     started = time.monotonic()
     try:
         listed = scratch.run("list")
@@ -341,6 +437,7 @@ def main():
         for number in range(options.kills):
             reader_round(scratch, model, rng, number, figures)
         import_rounds(scratch, rng, options.import_kills, figures)
+        fetch_rounds(scratch, rng, options.fetch_kills, figures)
     finally:
         scratch.remove()
     elapsed = time.monotonic() - started
@@ -348,7 +445,8 @@ def main():
           f"none lost; changes in flight at the kill: {figures['in flight, saved']} saved, "
           f"{figures['in flight, not saved']} not; {figures['killed after the fold']} kills while quitting found the "
           f"journal folded; at most {figures['most temporary files left']} temporary file(s) left by a kill; "
-          f"{figures['import kills']} import kills ({figures['import']}); {elapsed:.1f} s")
+          f"{figures['import kills']} import kills ({figures['import']}); "
+          f"{figures['fetch kills']} fetch kills ({figures['fetch']}); {elapsed:.1f} s")
 
 
 if __name__ == "__main__":

@@ -18,10 +18,11 @@ struct CrashSafetyTests {
     let quire = try QuireBinary.require()
     // The documented full run is `scripts/kill-test.py --kills 1000` (README: Crash safety).
     let result = try await Run.process(
-      Self.python!, [Self.repository + "/scripts/kill-test.py", "--kills", "100", "--import-kills", "10", "--quire", quire],
+      Self.python!, [Self.repository + "/scripts/kill-test.py", "--kills", "100", "--import-kills", "10", "--fetch-kills", "10", "--quire", quire],
       environment: nil, directory: nil)
     #expect(result.status == 0, "\(result)")
     #expect(result.stdout.contains("100 reader kills"), "\(result)")
+    #expect(result.stdout.contains("10 fetch kills"), "\(result)")
     print(result.stdout)
   }
 
