@@ -61,6 +61,7 @@ public enum Renderer {
       return
     }
     let authorCols = min(26, max(8, inner.cols / 3))
+    let showsFetchMarks = state.showsFetchMarks
     let end = min(state.shown.count, state.listOffset + inner.rows)
     guard state.listOffset < end else { return }
     for position in state.listOffset..<end {
@@ -72,7 +73,7 @@ public enum Renderer {
       col += grid.put(isSelected ? "▸" : " ", row: row, col: col, limit: 1)
       col += grid.put(entry.status == .read ? "○" : "●", row: row, col: col, limit: 1, role: entry.status == .read ? .dim : .unread)
       // A column for what the last fetch brought, where there are fetches to speak of.
-      if state.showsFetchMarks {
+      if showsFetchMarks {
         col += grid.put(state.fetchMark(paper.id).map(String.init) ?? " ", row: row, col: col, limit: 1, role: .unread)
       }
       col += grid.put(" ", row: row, col: col, limit: 1)
