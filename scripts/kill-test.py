@@ -213,8 +213,14 @@ def reader_round(scratch, model, rng, number, figures):
         figures["tags named"] += 1
         counter = figures["tags named"]
         setup, final, closing, paper, after = a_change(model, rng, counter)
-        reader.send(setup)
-        reader.drain(0.03)
+        # C-l after the setup keys: once its whole-screen redraw (which clears the screen)
+        # has arrived, every setup key was handled, so the next screen update is the change's
+        # own. A quiet spell alone could end before a loaded machine drew the last setup key,
+        # whose drawing was then taken for the change's (seen once in CI: a tag counted saved
+        # that Enter had not yet reached).
+        reader.send(setup + b"\x0c")
+        reader.wait_for(b"\x1b[2J")
+        reader.drain(0.01)
         reader.send(final)
         if plan == "during" and index == changes - 1:
             time.sleep(rng.random() * 0.004)

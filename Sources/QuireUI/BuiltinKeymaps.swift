@@ -96,6 +96,7 @@ bind C-e line-end input
 bind Left select-previous-tag input
 bind Right select-next-tag input
 bind Delete remove-tag input
+bind C-l redraw input
 
 """#
 }

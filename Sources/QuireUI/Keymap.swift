@@ -96,7 +96,8 @@ public struct Keymap: Sendable, Equatable {
         } else if command.isInputCommand {
           context = .input
         }
-        if command.isInputCommand != (context == .input) {
+        // Redrawing belongs to panes and prompts alike, as C-l does in a shell's line editor.
+        if command.isInputCommand != (context == .input), command != .redraw {
           problem(command.isInputCommand
             ? "action '\(command.name)' applies only in the input context"
             : "action '\(command.name)' does not apply in the input context")

@@ -140,6 +140,8 @@ public enum Reader {
   // MARK: - Keys
 
   static func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
+    // A prompt redraws on C-l, as a shell's line does, and the line stays as typed.
+    if state.keyContext == .input, state.keymap.command(for: key, in: .input) == .redraw { return [.redraw] }
     switch state.overlay {
     case .help(let offset):
       return helpKey(key, offset: offset, &state)

@@ -135,6 +135,27 @@ struct ReaderFetchTests {
     #expect(state.shown.count > 1)
   }
 
+  @Test("C-l redraws in the tag editor and the prompts, and types nothing")
+  func redrawInPrompts() {
+    var state = makeState()
+    state.press(.char("t"))
+    state.type("k27")
+    #expect(state.press(.ctrl("l")) == [.redraw])
+    guard case .tagEditor(let editor) = state.overlay else {
+      Issue.record("the tag editor closed")
+      return
+    }
+    #expect(editor.input.text == "k27")
+    state.press(.escape, .char("/"))
+    state.type("net")
+    #expect(state.press(.ctrl("l")) == [.redraw])
+    guard case .search(let prompt) = state.overlay else {
+      Issue.record("the search line closed")
+      return
+    }
+    #expect(prompt.input.text == "net")
+  }
+
   @Test("without subscriptions or fetches, the list has no column for marks")
   func noColumnWithoutFetching() {
     let rows = Renderer.render(makeState()).text.split(separator: "\n").map(String.init)
