@@ -1,3 +1,5 @@
+import Foundation
+
 /// Whether a paper has been read.
 public enum ReadStatus: String, Sendable, Equatable {
   case unread
@@ -13,11 +15,30 @@ public struct PaperState: Equatable, Sendable {
   public var tags: [String]
   /// The reader's own note on the paper; nil when there is none (never empty).
   public var note: String?
+  /// The title the reader gave the paper, shown instead of the listing's; nil when there is
+  /// none (never empty). Kept here, not in the library, so that a re-import keeps it.
+  public var title: String?
+  /// When the paper was last marked read, in whole seconds; nil while it is unread and for
+  /// papers read before quire kept the time.
+  public var readAt: Date?
 
-  public init(status: ReadStatus = .unread, tags: [String] = [], note: String? = nil) {
+  public init(status: ReadStatus = .unread, tags: [String] = [], note: String? = nil, title: String? = nil, readAt: Date? = nil) {
     self.status = status
     self.tags = tags
     self.note = note
+    self.title = title
+    self.readAt = status == .read ? readAt.map(Self.wholeSeconds) : nil
+  }
+
+  /// Marks the paper read or unread; reading it records when (to the second, as saved).
+  public mutating func setStatus(_ new: ReadStatus, at now: Date) {
+    guard new != status else { return }
+    status = new
+    readAt = new == .read ? Self.wholeSeconds(now) : nil
+  }
+
+  static func wholeSeconds(_ date: Date) -> Date {
+    Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
   }
 
   public static let untouched = PaperState()
