@@ -94,8 +94,10 @@ extension PaperState {
   /// change; tags merge as sets, with removals on either side respected.
   public static func merge(base: PaperState, ours: PaperState, theirs: PaperState) -> PaperState {
     var merged = theirs
-    if ours.status != base.status { merged.status = ours.status }
+    // The time read travels with the status it belongs to.
+    if ours.status != base.status || ours.readAt != base.readAt { (merged.status, merged.readAt) = (ours.status, ours.readAt) }
     if ours.note != base.note { merged.note = ours.note }
+    if ours.title != base.title { merged.title = ours.title }
     if ours.tags != base.tags {
       let removed = Set(base.tags).subtracting(ours.tags)
       merged.tags = theirs.tags.filter { !removed.contains($0) }

@@ -117,14 +117,33 @@ public struct LineInput: Equatable, Sendable {
   mutating func moveToEnd() { place(text.count) }
 }
 
-/// The tag editor, open on one paper.
+/// The tag editor, open on one paper or on the marked papers.
 public struct TagEditor: Equatable, Sendable {
   public var paper: PaperID
   public var input = LineInput()
   /// An existing tag picked out for removal (Left/Right, or Backspace on an empty line).
   public var selectedTag: Int?
+  /// When the editor is open on the marked papers: the tags any of them carries, each with
+  /// how many do, kept up to date here so that drawing never walks the marks.
+  public var bulk: BulkTags?
 
   public init(paper: PaperID) { self.paper = paper }
+}
+
+/// The marked papers a bulk tag edit applies to, and the tags they carry.
+public struct BulkTags: Equatable, Sendable {
+  public var papers: [PaperID]
+  public var tags: [(name: String, count: Int)]
+
+  public static func == (a: BulkTags, b: BulkTags) -> Bool {
+    a.papers == b.papers && a.tags.map(\.name) == b.tags.map(\.name) && a.tags.map(\.count) == b.tags.map(\.count)
+  }
+}
+
+/// The title line: a title of the reader's own for the selected paper.
+public struct TitlePrompt: Equatable, Sendable {
+  public var paper: PaperID
+  public var input: LineInput
 }
 
 /// A match in the viewer: its line, and where in the line (unicode scalar offsets).
@@ -183,6 +202,7 @@ public enum Overlay: Equatable, Sendable {
   case filter(FilterPrompt)
   case views(ViewList)
   case confirmMarkAllRead(count: Int)
+  case title(TitlePrompt)
 }
 
 /// The papers a query matched, kept so that typing one more character only looks again at
@@ -272,6 +292,14 @@ public struct AppState: Sendable {
   /// The unsaved papers' states before this reader changed them: what another process's
   /// changes to the same papers are merged against.
   public internal(set) var unsavedBase: [PaperID: PaperState] = [:]
+  /// The session's changes, for undo and redo.
+  public internal(set) var history = History()
+  /// True while a change that is not the user's own (another quire's, undo replaying one)
+  /// goes through `setState`: it is not a change to undo.
+  var recordingPaused = false
+  /// Papers marked for a bulk action, by id so that they stay marked when the list is
+  /// sorted, filtered or read again.
+  public internal(set) var marks: Set<PaperID> = []
   var detailCache: DetailCache?
   /// Unread papers in the library, kept up to date on every change rather than recounted.
   public internal(set) var unreadCount = 0
@@ -343,7 +371,7 @@ public struct AppState: Sendable {
   /// The key context keys are looked up in right now.
   var keyContext: KeyContext {
     switch overlay {
-    case .tagEditor, .search, .filter: return .input
+    case .tagEditor, .search, .filter, .title: return .input
     default: return focus.keyContext
     }
   }

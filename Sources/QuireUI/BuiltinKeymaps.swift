@@ -57,7 +57,17 @@ bind q back viewer
 bind r toggle-read
 bind A mark-all-read
 bind t edit-tags
-bind u toggle-unread-only
+bind T edit-title
+bind U toggle-unread-only
+
+# Undo, as far back as the session goes
+bind u undo
+bind C-r redo
+
+# Marks: r and t act on every marked paper while any are marked
+bind m toggle-mark
+bind M mark-shown
+bind Esc clear-marks list
 
 # Finding
 bind / search

@@ -72,6 +72,13 @@ public enum Effect: Sendable, Equatable {
 /// million papers: a returned copy would be copied whole on the next write.
 public enum Reader {
   public static func update(_ state: inout AppState, _ message: Message) -> [Effect] {
+    let effects = take(message, &state)
+    // Whatever the message changed is one step for undo, named by what the status line said.
+    state.history.commit(description: state.message?.text ?? "a change")
+    return effects
+  }
+
+  static func take(_ message: Message, _ state: inout AppState) -> [Effect] {
     switch message {
     case .resize(let size):
       state.size = size
@@ -150,6 +157,8 @@ public enum Reader {
       if key == .char("y") || key == .char("Y") { return markAllShownRead(&state) }
       state.message = .info("nothing marked")
       return []
+    case .title(var prompt):
+      return titleKey(key, &prompt, &state)
     case .tagEditor(var editor):
       let effects = tagEditorKey(key, &editor, &state)
       if case .tagEditor = state.overlay { state.overlay = .tagEditor(editor) }
@@ -214,7 +223,22 @@ public enum Reader {
         state.message = .info("no paper to tag")
         return []
       }
-      state.overlay = .tagEditor(TagEditor(paper: paper.id))
+      var editor = TagEditor(paper: paper.id)
+      let marked = state.markedInLibrary
+      if !marked.isEmpty { editor.bulk = BulkTags(papers: marked, tags: AppState.tagCounts(of: marked, in: state.reading)) }
+      state.overlay = .tagEditor(editor)
+    case .undo:
+      return undo(&state)
+    case .redo:
+      return redo(&state)
+    case .toggleMark:
+      return toggleMark(&state)
+    case .markShown:
+      return markShown(&state)
+    case .clearMarks:
+      return clearMarks(&state)
+    case .editTitle:
+      return editTitle(&state)
     case .toggleUnreadOnly:
       state.filter.unreadOnly.toggle()
       state.refresh()
@@ -275,24 +299,26 @@ public enum Reader {
   }
 
   static func toggleRead(_ state: inout AppState) -> [Effect] {
+    if !state.marks.isEmpty { return toggleMarkedRead(&state) }
     guard let paper = state.selectedPaper else {
       state.message = .info("no paper selected")
       return []
     }
     var entry = state.reading[paper.id]
-    entry.status = entry.status.toggled
+    entry.setStatus(entry.status.toggled, at: state.clock())
     state.setState(entry, of: paper.id)
     state.message = .info(entry.status == .read ? "marked read" : "marked unread")
     return [.save]
   }
 
   static func markAllShownRead(_ state: inout AppState) -> [Effect] {
+    let now = state.clock()
     var changed = 0
     for index in state.shown {
       let id = state.library[index].id
       var entry = state.reading[id]
       guard entry.status == .unread else { continue }
-      entry.status = .read
+      entry.setStatus(.read, at: now)
       state.setState(entry, of: id)
       changed += 1
     }
@@ -329,6 +355,10 @@ public enum Reader {
   }
 
   static func tagEditorKey(_ key: Key, _ editor: inout TagEditor, _ state: inout AppState) -> [Effect] {
+    if var bulk = editor.bulk {
+      defer { editor.bulk = bulk }
+      return bulkTagEditorKey(key, &editor, &bulk, &state)
+    }
     var tags = state.reading[editor.paper].tags
     switch state.keymap.command(for: key, in: .input) {
     case .cancel:
@@ -373,25 +403,11 @@ public enum Reader {
         editor.selectedTag = tags.count - 1
         state.message = .info("Backspace again removes '\(tags[tags.count - 1])'")
       }
-    case .clearInput:
-      editor.input = LineInput()
-    case .deleteWord: editor.input.deleteWordBackward()
-    case .lineStart: editor.input.moveToStart()
-    case .lineEnd: editor.input.moveToEnd()
-    case .selectPreviousTag:
-      guard !tags.isEmpty else { break }
-      editor.selectedTag = max(0, (editor.selectedTag ?? tags.count) - 1)
-    case .selectNextTag:
-      guard let selected = editor.selectedTag else { break }
-      editor.selectedTag = selected + 1 < tags.count ? selected + 1 : nil
     case .removeTag:
       if let selected = editor.selectedTag { return removeTag(at: selected, &editor, &state) }
       state.message = .info("select a tag with Left/Right first")
-    default:
-      if let character = key.typedCharacter {
-        editor.input.insert(character)
-        editor.selectedTag = nil
-      }
+    case let command:
+      editor.edit(command, key, chips: tags.count)
     }
     return []
   }
@@ -440,6 +456,30 @@ public enum Reader {
   }
 }
 
+extension TagEditor {
+  /// The keys both tag editors (one paper, the marked papers) share: editing the line and
+  /// picking a chip among `chips`.
+  mutating func edit(_ command: Command?, _ key: Key, chips: Int) {
+    switch command {
+    case .clearInput: input = LineInput()
+    case .deleteWord: input.deleteWordBackward()
+    case .lineStart: input.moveToStart()
+    case .lineEnd: input.moveToEnd()
+    case .selectPreviousTag:
+      guard chips > 0 else { break }
+      selectedTag = max(0, (selectedTag ?? chips) - 1)
+    case .selectNextTag:
+      guard let selected = selectedTag else { break }
+      selectedTag = selected + 1 < chips ? selected + 1 : nil
+    default:
+      if let character = key.typedCharacter {
+        input.insert(character)
+        selectedTag = nil
+      }
+    }
+  }
+}
+
 // MARK: - State changes that keep the derived counts right
 
 extension AppState {
@@ -460,6 +500,7 @@ extension AppState {
       }
       for tag in new.tags where !old.tags.contains(tag) { tagUse[tag, default: 0] += 1 }
     }
+    if !recordingPaused { history.record(id, from: old, to: new) }
     if unsavedBase[id] == nil { unsavedBase[id] = old }
     reading[id] = new
     readingVersion += 1
@@ -470,6 +511,8 @@ extension AppState {
   /// A state saved by another process: counted like a change here, but already on disk.
   mutating func adoptFromElsewhere(_ new: PaperState, of id: PaperID) {
     let (wasUnsaved, status, base) = (unsaved.contains(id), saveStatus, unsavedBase[id])
+    recordingPaused = true
+    defer { recordingPaused = false }
     setState(new, of: id)
     if !wasUnsaved { unsaved.remove(id) }
     unsavedBase[id] = base

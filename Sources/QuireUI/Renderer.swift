@@ -50,7 +50,8 @@ public enum Renderer {
   // MARK: - Paper list
 
   static func drawList(_ state: AppState, _ rect: Rect, _ grid: inout Grid) {
-    grid.box(rect, title: "Papers", focused: state.focus == .list && state.overlay == nil)
+    let marked = state.marks.isEmpty ? "" : " · \(state.marks.count) marked"
+    grid.box(rect, title: "Papers" + marked, focused: state.focus == .list && state.overlay == nil)
     let inner = rect.inner
     guard !inner.isEmpty else { return }
     if state.shown.isEmpty {
@@ -62,6 +63,7 @@ public enum Renderer {
     }
     let authorCols = min(26, max(8, inner.cols / 3))
     let showsFetchMarks = state.showsFetchMarks
+    let showsMarks = !state.marks.isEmpty
     let end = min(state.shown.count, state.listOffset + inner.rows)
     guard state.listOffset < end else { return }
     for position in state.listOffset..<end {
@@ -71,6 +73,10 @@ public enum Renderer {
       let isSelected = position == state.selected
       var col = inner.col
       col += grid.put(isSelected ? "▸" : " ", row: row, col: col, limit: 1)
+      // A column for marks only while there are any, so the list does not shift otherwise.
+      if showsMarks {
+        col += grid.put(state.marks.contains(paper.id) ? "*" : " ", row: row, col: col, limit: 1, role: .tag)
+      }
       col += grid.put(entry.status == .read ? "○" : "●", row: row, col: col, limit: 1, role: entry.status == .read ? .dim : .unread)
       // A column for what the last fetch brought, where there are fetches to speak of.
       if showsFetchMarks {
@@ -152,10 +158,12 @@ public enum Renderer {
 
   static func drawTagEditor(_ state: AppState, _ editor: TagEditor, _ rect: Rect, _ grid: inout Grid) {
     grid.fill(rect)
-    grid.box(rect, title: "Tags", focused: true)
+    let of = editor.bulk.map { " of \($0.papers.count) marked paper\($0.papers.count == 1 ? "" : "s")" } ?? ""
+    grid.box(rect, title: "Tags" + of, focused: true)
     let inner = rect.inner
     guard inner.rows >= 2 else { return }
-    let tags = state.reading[editor.paper].tags
+    // On marked papers each chip says how many of them carry the tag.
+    let tags = editor.bulk.map { bulk in bulk.tags.map { "\($0.name) \($0.count)/\(bulk.papers.count)" } } ?? state.reading[editor.paper].tags
     var col = inner.col + 1
     let end = inner.col + inner.cols - 1
     if tags.isEmpty {
@@ -196,9 +204,12 @@ public enum Renderer {
       col += grid.put(chip, row: inner.row, col: col, limit: end - col, role: role)
       col += grid.put("  ", row: inner.row, col: col, limit: max(0, end - col))
     }
-    drawInput(prompt: "add: ", editor.input, suggestions: state.tagCompletions(excluding: tags), row: inner.row + 1, col: inner.col + 1, cols: inner.cols - 2, &grid)
+    let present = editor.bulk == nil ? tags : []
+    drawInput(prompt: editor.bulk == nil ? "add: " : "add to all: ", editor.input, suggestions: state.tagCompletions(excluding: present), row: inner.row + 1, col: inner.col + 1, cols: inner.cols - 2, &grid)
     if inner.rows >= 3 {
-      let hint = "⏎ add · Tab complete · ⌫ on empty line removes a tag · -name ⏎ removes it · Esc close"
+      let hint = editor.bulk == nil
+        ? "⏎ add · Tab complete · ⌫ on empty line removes a tag · -name ⏎ removes it · Esc close"
+        : "⏎ adds to every marked paper · -name ⏎ or ⌫ on a tag removes it from all · Esc close"
       grid.put(TerminalText.truncate(hint, to: inner.cols - 2), row: inner.row + 2, col: inner.col + 1, limit: inner.cols - 2, role: .dim)
     }
   }
@@ -317,6 +328,10 @@ public enum Renderer {
           ? "  building the search index… " : "  \(state.shown.count) of \(prompt.scope) "
       drawQueryLine(
         prefix: " /", prompt.input, error: prompt.error, trailer: found, state, row: rect.row, cols: saveCol - 1, &grid)
+      return
+    case .title(let prompt):
+      drawInput(prompt: " title: ", prompt.input, suggestions: [], row: rect.row, col: 0, cols: saveCol - 1, &grid)
+      grid.paint(row: rect.row, col: 0, cols: TerminalText.width(" title: "), role: .status)
       return
     case .filter(let prompt):
       drawQueryLine(

@@ -327,7 +327,7 @@ struct FindingTests {
     #expect(state.sort == Sorting(.published, descending: true))
     #expect(state.shown == state.library.indices(sortedBy: state.sort, reading: state.reading))
     // Sorting keeps a filter in force.
-    state.press(.char("u"), .char("s"))
+    state.press(.char("U"), .char("s"))
     #expect(state.sort == Sorting(.year, descending: true))
     let unreadInOrder = state.library.indices(sortedBy: state.sort, reading: state.reading).filter {
       state.reading[state.library[$0].id].status == .unread

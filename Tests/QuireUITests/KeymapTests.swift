@@ -52,7 +52,7 @@ struct KeymapTests {
     #expect(keymap.command(for: .char("r"), in: .list) == .toggleRead)
     #expect(keymap.command(for: .char("A"), in: .list) == .markAllRead)
     #expect(keymap.command(for: .char("t"), in: .list) == .editTags)
-    #expect(keymap.command(for: .char("u"), in: .list) == .toggleUnreadOnly)
+    #expect(keymap.command(for: .char("U"), in: .list) == .toggleUnreadOnly)
     #expect(keymap.command(for: .char("f"), in: .list) == .filter)
     #expect(keymap.command(for: .char("?"), in: .list) == .help)
     #expect(keymap.command(for: .function(1), in: .list) == .help)

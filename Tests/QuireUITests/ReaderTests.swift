@@ -178,7 +178,7 @@ struct StatusTests {
   @Test("mark all shown read marks only what is shown")
   func markAllShown() {
     var state = makeState()
-    state.press(.char("r"), .char("u"))  // first read; show unread only
+    state.press(.char("r"), .char("U"))  // first read; show unread only
     #expect(state.shown.count == 12)
     state.press(.char("j"), .char("t"))
     state.type("keep")
@@ -233,7 +233,7 @@ struct StatusTests {
   @Test("on a narrow status line the filter in force stays in sight, in whole words")
   func narrowFilter() {
     var state = makeState(rows: 12, cols: 50)
-    state.press(.char("u"))
+    state.press(.char("U"))
     let status = Renderer.render(state).lines.last ?? ""
     #expect(status.contains("filter: unread"))
     #expect(!status.contains("…"))
@@ -453,17 +453,17 @@ struct TagTests {
 
 @Suite("Update: filters")
 struct FilterTests {
-  @Test("u shows only unread papers, keeping the selection; u again shows all")
+  @Test("U shows only unread papers, keeping the selection; U again shows all")
   func unreadOnly() {
     var state = makeState()
     state.press(.char("j"), .char("r"), .char("j"), .char("j"))
     let selected = state.selectedPaper!.id
-    state.press(.char("u"))
+    state.press(.char("U"))
     #expect(state.filter.unreadOnly)
     #expect(state.shown.count == 12)
     #expect(state.selectedPaper!.id == selected)
     #expect(Renderer.render(state).lines.last?.contains("filter: unread") == true)
-    state.press(.char("u"))
+    state.press(.char("U"))
     #expect(state.shown.count == 13)
     #expect(state.selectedPaper!.id == selected)
   }
@@ -471,7 +471,7 @@ struct FilterTests {
   @Test("a paper marked read stays in the unread view until the filter changes")
   func stableView() {
     var state = makeState()
-    state.press(.char("u"), .char("r"))
+    state.press(.char("U"), .char("r"))
     #expect(state.shown.count == 13)
     #expect(state.unreadCount == 12)
   }
@@ -498,7 +498,7 @@ struct FilterTests {
     #expect(state.filter.query == "tag:theory")
     #expect(state.shown.count == 2)
     #expect(state.selected == 1)  // the last paper, still selected
-    state.press(.char("u"))
+    state.press(.char("U"))
     #expect(state.filter.summary == "unread · tag:theory")
     state.press(.char("F"))
     #expect(state.filter == Filter())
@@ -536,7 +536,7 @@ struct FilterTests {
   @Test("a filter that matches nothing says so; keys that need a paper do nothing")
   func emptyView() {
     var state = makeState()
-    state.press(.char("A"), .char("y"), .char("u"))
+    state.press(.char("A"), .char("y"), .char("U"))
     #expect(state.shown.isEmpty)
     #expect(state.message?.text == "no paper matches unread · F clears the filter")
     #expect(state.press(.char("r")).isEmpty)
