@@ -22,7 +22,7 @@ extension Reader {
       state.message = .info("no paper shown to mark")
       return []
     }
-    let ids = state.shown.map { state.library[$0].id }
+    let ids = state.shown.map { state.library.id(at: $0) }
     if ids.allSatisfy(state.marks.contains) {
       state.marks.subtract(ids)
       state.message = .info("unmarked \(plural(ids.count, "paper")) shown" + (state.marks.isEmpty ? "" : " · \(state.marks.count) still marked"))
@@ -106,7 +106,8 @@ extension AppState {
   /// The marked papers the library has, in library order: marks outlive a re-read library,
   /// but a bulk action only touches papers it can show.
   var markedInLibrary: [PaperID] {
-    marks.compactMap { id in library.index(of: id).map { (id, $0) } }.sorted { $0.1 < $1.1 }.map(\.0)
+    let lookup = library.idLookup
+    return marks.compactMap { id in lookup.index(of: id).map { (id, $0) } }.sorted { $0.1 < $1.1 }.map(\.0)
   }
 
   /// Every tag the papers carry, with how many carry it, most carried first.

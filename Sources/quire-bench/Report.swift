@@ -107,6 +107,10 @@ struct Report {
         return "\(Self.ms(v[0])) / \(Self.ms(v[1])) \(Self.mark(v[0] <= r.keyBudget))"
       }
     }
+    for name in (results.first?.session.bulk.keys.sorted() ?? []) {
+      row("bulk, on every paper: \(name)") { r in r.session.bulk[name].map(Self.ms) ?? "–" }
+    }
+    row("  saving a bulk change (median of the two)") { Self.ms($0.session.bulkSaveMs) }
     row("**one character typed into search** (slowest query's median / p95; budget 16 ms, 100 ms at 1M)") {
       "\(Self.ms($0.session.searchMedianMs)) / \(Self.ms($0.session.searchP95Ms)) \(Self.mark($0.session.searchMedianMs <= $0.searchBudget))"
     }

@@ -25,6 +25,9 @@ struct SessionFigures: Codable {
   var indexBuilt = false
   /// Median and 95th percentile per key, update and drawing included.
   var keys: [String: [Double]] = [:]
+  /// Bulk actions on every paper of the library, each timed once, its save apart.
+  var bulk: [String: Double] = [:]
+  var bulkSaveMs = 0.0
   var searchMedianMs = 0.0
   var searchP95Ms = 0.0
   var searchWorstQuery = ""
@@ -115,6 +118,8 @@ extension QuireBench {
       press(.char("G"), "jump to end (G)", times: 50)
       press(.char("g"), "jump to top (g)", times: 50)
       press(.char("r"), "toggle read (r)", times: 200)
+      press(.char("u"), "undo (u)", times: 100)
+      press(.ctrl("r"), "redo (C-r)", times: 100)
       // Adding a tag: open the editor, type it, Enter, each keystroke timed.
       var tagTimes: [Double] = []
       for round in 0..<50 {
@@ -132,6 +137,22 @@ extension QuireBench {
         _ = Reader.update(&state, .key(.char("j")))
       }
       figures.keys["add a tag (t, type, Enter)"] = Stats.summary(tagTimes)
+
+      // Bulk actions: every paper marked, all read at once, undone at once, unmarked.
+      var bulkSaves: [Double] = []
+      for (key, name) in [(Key.char("M"), "mark every paper (M)"), (.char("r"), "read every marked paper (r)"), (.char("u"), "undo that (u)"), (.escape, "unmark them (Esc)")] {
+        let start = Clock.now
+        let effects = Reader.update(&state, .key(key))
+        _ = Renderer.render(state)
+        figures.bulk[name] = Clock.ms(start, Clock.now)
+        if effects.contains(where: { if case .save = $0 { return true } else { return false } }) {
+          let saveStart = Clock.now
+          _ = try? writer.save(state.reading, changed: state.unsaved, base: state.unsavedBase)
+          bulkSaves.append(Clock.ms(saveStart, Clock.now))
+          _ = Reader.update(&state, .saveFinished(error: nil))
+        }
+      }
+      figures.bulkSaveMs = Stats.median(bulkSaves)
       figures.saveMedianMs = Stats.median(saveTimes)
       figures.saveP95Ms = Stats.percentile(saveTimes, 95)
       figures.saveBytes = Int(Stats.median(saveBytes.map(Double.init)))
