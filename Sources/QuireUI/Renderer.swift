@@ -71,7 +71,7 @@ public enum Renderer {
       let isSelected = position == state.selected
       var col = inner.col
       col += grid.put(isSelected ? "▸" : " ", row: row, col: col, limit: 1)
-      col += grid.put(entry.status == .read ? "○" : "●", row: row, col: col, limit: 1, role: entry.status == .read ? .dim : .unread)
+      col += grid.put(entry.status == .read ? "○" : "●", row: row, col: col, limit: 1, role: entry.status == .read ? .read : .unread)
       // A column for what the last fetch brought, where there are fetches to speak of.
       if showsFetchMarks {
         col += grid.put(state.fetchMark(paper.id).map(String.init) ?? " ", row: row, col: col, limit: 1, role: .unread)
@@ -98,7 +98,7 @@ public enum Renderer {
         }
         let label = TerminalText.truncate(paper.compactLabel, to: titleCols - tagCols)
         grid.put(
-          label, row: row, col: col, limit: titleCols - tagCols, role: paper.hasTitle ? .normal : .label,
+          label, row: row, col: col, limit: titleCols - tagCols, role: paper.hasTitle ? (entry.status == .read ? .read : .normal) : .label,
           marking: TextNormalizer.matchRanges(of: state.highlights, in: label))
       }
       if isSelected {
@@ -260,14 +260,13 @@ public enum Renderer {
 
   /// The saved views, each with its unread and total counts, over the panes.
   static func drawViewList(_ list: ViewList, _ state: AppState, _ box: Rect, _ grid: inout Grid) {
-    let height = min(box.rows, list.entries.count + 4)
-    let rect = Rect(row: box.row, col: box.col, rows: height, cols: box.cols)
+    let placed = ViewListBox(list, in: box)
+    let rect = placed.rect
     grid.fill(rect)
     grid.box(rect, title: "Views", focused: true)
     let inner = rect.inner
     guard inner.rows > 1, inner.cols > 10 else { return }
-    let rows = inner.rows - 1
-    let first = max(0, min(list.selected - rows / 2, list.entries.count - rows))
+    let (rows, first) = (placed.rows, placed.first)
     let nameCols = list.entries.map { TerminalText.width($0.name, upTo: inner.cols / 2) }.max() ?? 0
     for (line, index) in (first..<min(list.entries.count, first + rows)).enumerated() {
       let entry = list.entries[index]
@@ -451,7 +450,7 @@ enum HelpOverlay {
     let userConfig = configPath.isEmpty ? "~/.config/quire/config" : configPath
     add("Saved views: lines such as view \"To read\" = \"is:unread tag:theory\" in \(userConfig).", .dim)
     let userKeymap = keymapPath.isEmpty ? "~/.config/quire/keymap" : keymapPath
-    add("Keys: the built-in keymaps/default.keymap, then \(userKeymap).", .dim)
+    add("Keys: \(keymap.origin), then \(userKeymap).", .dim)
     if !statePath.isEmpty { add("Reading state is saved to \(statePath)", .dim) }
     return out
   }
