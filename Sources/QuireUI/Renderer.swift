@@ -457,7 +457,9 @@ enum HelpOverlay {
 
   static func draw(_ state: AppState, offset: Int, _ rect: Rect, _ grid: inout Grid) {
     grid.fill(rect)
-    grid.box(rect, title: "Keys · j/k scroll · other keys close", focused: true)
+    // The keys in force, so that the emacs keymap's help says C-n/C-p.
+    let scroll = [Command.down, .up].compactMap { state.keymap.keys(for: $0, in: .list).first?.description }
+    grid.box(rect, title: "Keys · " + (scroll.count == 2 ? "\(scroll[0])/\(scroll[1]) scroll · " : "") + "other keys close", focused: true)
     let inner = rect.inner
     guard !inner.isEmpty else { return }
     let lines = lines(

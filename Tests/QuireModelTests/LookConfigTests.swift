@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import QuireModel
@@ -14,7 +15,7 @@ struct LookConfigTests {
       theme light
       color unread 208
       color selection white 24 bold underline   # a comment
-      colour tag bright-magenta italic
+      color tag bright-magenta italic
       color read default default dim
       keymap emacs
       """, file: "c")
@@ -76,5 +77,27 @@ struct LookConfigTests {
     #expect(TerminalColor(name: "-1") == nil)
     #expect(TerminalColor(name: "٣") == nil)
     #expect(TerminalColor(name: "bright-orange") == nil)
+  }
+}
+
+@Suite("README: colours")
+struct ReadmeColourTests {
+  @Test("the config examples in README parse without a problem")
+  func configExamples() throws {
+    let configs = try ReadmeExamplesTests.blocks().filter { $0.text.hasPrefix("# ~/.config/quire/config") }
+    #expect(configs.count >= 3)
+    for block in configs {
+      let config = Config.parse(block.text, file: "README.md")
+      #expect(config.diagnostics.isEmpty, "\(config.diagnostics)")
+    }
+    #expect(configs.contains { Config.parse($0.text, file: "README.md").look.themeName == "light" })
+  }
+
+  @Test("the roles table names every colour role")
+  func rolesTable() throws {
+    let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("README.md")
+    let text = try String(contentsOf: readme, encoding: .utf8)
+    for role in ColorRole.allCases { #expect(text.contains("| `\(role.name)` |"), "README's roles table lacks \(role.name)") }
   }
 }

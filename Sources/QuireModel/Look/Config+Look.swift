@@ -1,7 +1,7 @@
 /// `mouse on|off`, `theme NAME`, `color ROLE FOREGROUND [BACKGROUND] [ATTRIBUTE…]` and
 /// `keymap NAME|PATH` lines.
 extension Config {
-  static let lookSettings: Set<String> = ["mouse", "theme", "color", "colour", "keymap"]
+  static let lookSettings: Set<String> = ["mouse", "theme", "color", "keymap"]
 
   mutating func applyLook(_ setting: String, _ line: inout ConfigLine, line number: Int) throws(QueryError) {
     switch setting {
