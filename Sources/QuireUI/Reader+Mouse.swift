@@ -138,6 +138,7 @@ struct ViewListBox {
   /// The first entry shown, and how many rows of entries there are.
   var first: Int
   var rows: Int
+  private var count: Int
 
   init(_ list: ViewList, in box: Rect) {
     rect = Rect(row: box.row, col: box.col, rows: min(box.rows, list.entries.count + 4), cols: box.cols)
@@ -145,8 +146,6 @@ struct ViewListBox {
     first = max(0, min(list.selected - rows / 2, list.entries.count - rows))
     count = list.entries.count
   }
-
-  private var count: Int
 
   func entry(atRow row: Int) -> Int? {
     let inner = rect.inner
