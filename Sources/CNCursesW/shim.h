@@ -26,6 +26,30 @@ static inline int quire_key_f(int n) { return KEY_F(n); }
 static inline int quire_key_code_yes(void) { return KEY_CODE_YES; }
 static inline int quire_err(void) { return ERR; }
 
+static inline int quire_key_mouse(void) { return KEY_MOUSE; }
+static inline int quire_colors(void) { return COLORS; }
+static inline int quire_color_pairs(void) { return COLOR_PAIRS; }
+
+/// Reports the left button going down and the wheel, at once rather than after the
+/// default sixth of a second curses waits to tell a click from a press; 0 turns reports off.
+static inline void quire_mouse(int on) {
+  mousemask(on ? (BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED) : 0, NULL);
+  mouseinterval(0);
+}
+
+/// The mouse event behind a KEY_MOUSE: 1 for a left press, 4 and 5 for the wheel up and
+/// down, 0 for anything else (a release, another button).
+static inline int quire_read_mouse(int *row, int *col) {
+  MEVENT event;
+  if (getmouse(&event) != OK) return 0;
+  *row = event.y;
+  *col = event.x;
+  if (event.bstate & BUTTON1_PRESSED) return 1;
+  if (event.bstate & BUTTON4_PRESSED) return 4;
+  if (event.bstate & BUTTON5_PRESSED) return 5;
+  return 0;
+}
+
 static inline attr_t quire_a_normal(void) { return A_NORMAL; }
 static inline attr_t quire_a_bold(void) { return A_BOLD; }
 static inline attr_t quire_a_reverse(void) { return A_REVERSE; }

@@ -27,6 +27,7 @@ public struct Config: Equatable, Sendable {
   public var views: [SavedView] = []
   public var subscriptions: [Subscription] = []
   public var fetch = FetchSettings()
+  public var look = LookSettings()
   public var diagnostics: [Diagnostic] = []
 
   public init(views: [SavedView] = [], diagnostics: [Diagnostic] = []) {
@@ -116,10 +117,12 @@ public struct Config: Equatable, Sendable {
       }
       let seconds = try Self.value(of: "host-interval \(host.text)", in: &line, "a length of time such as 3s", Duration.parse)
       fetch.hostIntervals[host.text.lowercased()] = seconds
+    case let setting where Self.lookSettings.contains(setting):
+      try applyLook(setting, &line, line: number)
     default:
       throw QueryError(
         column: command.column,
-        message: "unknown setting '\(command.text)'; expected: view, subscribe, fetch-timeout, fetch-interval, fetch-max-size, fetch-retries, host-interval")
+        message: "unknown setting '\(command.text)'; expected: view, subscribe, fetch-timeout, fetch-interval, fetch-max-size, fetch-retries, host-interval, mouse, theme, color, keymap")
     }
   }
 

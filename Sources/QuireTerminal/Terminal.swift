@@ -1,5 +1,6 @@
 import CNCursesW
 import Foundation
+import QuireModel
 import QuireUI
 
 #if canImport(Glibc)
@@ -11,6 +12,7 @@ import QuireUI
 /// What the terminal reports.
 public enum TerminalEvent: Equatable, Sendable {
   case key(Key)
+  case mouse(MouseEvent)
   case resize(ScreenSize)
   /// Nothing happened within the timeout, or a signal arrived.
   case idle
@@ -22,6 +24,9 @@ public final class Terminal {
   private var shown: Grid?
   private var started = false
   private let colors: Bool
+  private var look = LookSettings()
+  private var capabilities = TerminalCapabilities.monochrome
+  private var palette = CellPalette(look: LookSettings(), for: .monochrome)
 
   public init(environment: [String: String]) {
     // https://no-color.org: any non-empty NO_COLOR turns colour off.
@@ -50,20 +55,41 @@ public final class Terminal {
     // With the default 1 s, Esc lags and a key typed right after it reads as Alt+key.
     set_escdelay(25)
     curs_set(0)
+    FlowControl.turnOff()
     if colors && has_colors() {
       start_color()
-      use_default_colors()
-      Palette.define()
+      let defaults = use_default_colors() != quire_err()
+      capabilities = TerminalCapabilities(colors: Int(quire_colors()), pairs: Int(quire_color_pairs()), defaultColors: defaults)
+    } else {
+      capabilities = .monochrome
     }
     started = true
+    applyLook()
     shown = nil
     CrashRestore.install(leave: Self.leaveSequence())
+  }
+
+  /// Uses the config's theme and mouse setting from now on (before `start` too).
+  public func use(_ look: LookSettings) {
+    self.look = look
+    if started { applyLook() }
+  }
+
+  private func applyLook() {
+    palette = CellPalette(look: look, for: capabilities)
+    for pair in palette.pairs { init_pair(pair.number, pair.foreground, pair.background) }
+    quire_mouse(look.mouse ? 1 : 0)
+    shown = nil
   }
 
   /// What `endwin` sends to put the screen back, short of the settings: attributes off,
   /// the cursor shown, the alternate screen left, the cursor on a line of its own.
   static func leaveSequence() -> [UInt8] {
     var bytes: [UInt8] = []
+    // Mouse reports off (SGR, then X10 and button tracking), where the terminal has a mouse.
+    if let mouse = tigetstr("kmous"), Int(bitPattern: mouse) != -1, Int(bitPattern: mouse) != 0 {
+      bytes += Array("\u{1B}[?1006l\u{1B}[?1000l".utf8)
+    }
     for capability in ["sgr0", "cnorm", "rmcup"] {
       guard let value = tigetstr(capability), Int(bitPattern: value) != -1 else { continue }
       bytes += Array(String(cString: value).utf8)
@@ -92,10 +118,7 @@ public final class Terminal {
     var character: wint_t = 0
     let result = get_wch(&character)
     if result == quire_err() { return .idle }
-    if result == quire_key_code_yes() {
-      if Int32(character) == quire_key_resize() { return .resize(size) }
-      return Self.functionKey(Int32(character)).map(TerminalEvent.key) ?? .idle
-    }
+    if result == quire_key_code_yes() { return decoded(Int32(character)) }
     if character == 27 { return readAfterEscape() }
     return Self.characterKey(UInt32(character)).map(TerminalEvent.key) ?? .idle
   }
@@ -108,15 +131,34 @@ public final class Terminal {
       var next: wint_t = 0
       let result = get_wch(&next)
       if result == quire_err() { break }
-      if result == quire_key_code_yes() {
-        // A key curses decoded itself, right behind the Esc: take the key.
-        if Int32(next) == quire_key_resize() { return .resize(size) }
-        return Self.functionKey(Int32(next)).map(TerminalEvent.key) ?? .idle
-      }
+      // A key curses decoded itself, right behind the Esc: take the key.
+      if result == quire_key_code_yes() { return decoded(Int32(next)) }
       guard let scalar = Unicode.Scalar(UInt32(next)) else { break }
       following.append(scalar)
     }
-    return Key.afterEscape(following).map(TerminalEvent.key) ?? .idle
+    // A mouse report curses left undecoded (its terminal description names another
+    // protocol) is read here, never as Esc and letters.
+    switch MouseReport.parse(following) {
+    case .event(let event)?: return .mouse(event)
+    case .ignored?: return .idle
+    case nil: return Key.afterEscape(following).map(TerminalEvent.key) ?? .idle
+    }
+  }
+
+  /// A key curses decoded: a resize, a mouse report, or a function key.
+  private func decoded(_ code: Int32) -> TerminalEvent {
+    if code == quire_key_resize() { return .resize(size) }
+    if code == quire_key_mouse() {
+      var row: Int32 = 0
+      var col: Int32 = 0
+      switch quire_read_mouse(&row, &col) {
+      case 1: return .mouse(MouseEvent(.press, row: Int(row), col: Int(col)))
+      case 4: return .mouse(MouseEvent(.wheelUp, row: Int(row), col: Int(col)))
+      case 5: return .mouse(MouseEvent(.wheelDown, row: Int(row), col: Int(col)))
+      default: return .idle
+      }
+    }
+    return Self.functionKey(code).map(TerminalEvent.key) ?? .idle
   }
 
   /// Copies a grid to the screen, touching only cells that changed since the last draw.
@@ -141,8 +183,8 @@ public final class Terminal {
           count += 1
         }
         buffer[count] = 0
-        let style = Palette.style(for: cell.role, colors: colors && has_colors())
-        _ = quire_put_cell(Int32(row), Int32(col), buffer, style.attributes, style.pair)
+        let style = palette[cell.role]
+        _ = quire_put_cell(Int32(row), Int32(col), buffer, Self.attributes(style.attributes), style.pair)
       }
     }
     shown = grid
@@ -160,7 +202,8 @@ public final class Terminal {
     case 32: return .space
     case 0: return nil
     case 1...26: return .ctrl(Character(Unicode.Scalar(value + 96)!))
-    case 28...31: return nil
+    case 31: return .ctrl("_")  // also what C-/ sends
+    case 28...30: return nil
     default:
       guard let scalar = Unicode.Scalar(value) else { return nil }
       return .char(Character(scalar))
@@ -197,57 +240,30 @@ public final class Terminal {
   }
 }
 
-/// Roles to curses attributes and colour pairs. Every role is readable without colour.
-enum Palette {
-  struct Style {
-    var attributes: attr_t
-    var pair: Int16
+extension Terminal {
+  static func attributes(_ set: TextAttributes) -> attr_t {
+    var value = quire_a_normal()
+    if set.contains(.bold) { value |= quire_a_bold() }
+    if set.contains(.underline) { value |= quire_a_underline() }
+    if set.contains(.reverse) { value |= quire_a_reverse() }
+    if set.contains(.dim) { value |= quire_a_dim() }
+    if set.contains(.italic) { value |= quire_a_italic() }
+    return value
   }
+}
 
-  enum Pair: Int16 {
-    case accent = 1, unread, tag, error, selection, heading
-  }
-
-  static func define() {
-    let background: Int16 = -1
-    init_pair(Pair.accent.rawValue, Int16(COLOR_CYAN), background)
-    init_pair(Pair.unread.rawValue, Int16(COLOR_GREEN), background)
-    init_pair(Pair.tag.rawValue, Int16(COLOR_MAGENTA), background)
-    init_pair(Pair.error.rawValue, Int16(COLOR_RED), background)
-    init_pair(Pair.selection.rawValue, Int16(COLOR_BLACK), Int16(COLOR_CYAN))
-    init_pair(Pair.heading.rawValue, Int16(COLOR_YELLOW), background)
-  }
-
-  static func style(for role: Role, colors: Bool) -> Style {
-    let bold = quire_a_bold()
-    let reverse = quire_a_reverse()
-    let dim = quire_a_dim()
-    func pick(_ attributes: attr_t, _ pair: Pair? = nil) -> Style {
-      Style(attributes: attributes, pair: colors ? (pair?.rawValue ?? 0) : 0)
-    }
-    switch role {
-    case .normal: return pick(quire_a_normal())
-    case .dim: return pick(dim)
-    case .title: return pick(bold)
-    case .heading: return pick(bold, .heading)
-    case .border: return pick(quire_a_normal())
-    case .borderFocused: return pick(bold, .accent)
-    case .selection: return colors ? pick(bold, .selection) : pick(reverse | bold)
-    case .selectionUnfocused: return pick(reverse)
-    case .unread: return pick(bold, .unread)
-    case .label: return pick(dim)
-    case .tag: return pick(quire_a_normal(), .tag)
-    case .status: return pick(reverse)
-    case .statusMessage: return pick(reverse | bold)
-    case .statusError: return colors ? pick(bold, .error) : pick(reverse | bold)
-    case .input: return pick(bold)
-    case .cursor: return pick(reverse)
-    case .completion: return pick(dim)
-    // Underlined as well as coloured, so a match reads on a monochrome terminal and on
-    // the selection bar.
-    case .match: return pick(bold | quire_a_underline(), .heading)
-    case .matchCurrent: return pick(reverse | bold | quire_a_underline())
-    case .matchSelected: return colors ? pick(bold | quire_a_underline(), .selection) : pick(reverse | bold | quire_a_underline())
-    }
+/// Ctrl-S and Ctrl-Q are keys (search, in the emacs keymap), not a pause of the output;
+/// Ctrl-V and Ctrl-O are keys, not "literal next" and "discard". curses' cbreak leaves
+/// these to the terminal driver; endwin puts the settings back as they were.
+enum FlowControl {
+  static func turnOff() {
+    let fd = isatty(STDIN_FILENO) == 1 ? STDIN_FILENO : STDOUT_FILENO
+    var settings = termios()
+    guard tcgetattr(fd, &settings) == 0 else { return }
+    settings.c_iflag &= ~tcflag_t(IXON)
+    settings.c_lflag &= ~tcflag_t(IEXTEN)
+    _ = tcsetattr(fd, TCSANOW, &settings)
+    // curses restores its own copy of the settings after a suspend: make it this one.
+    def_prog_mode()
   }
 }

@@ -109,4 +109,112 @@ bind Delete remove-tag input
 bind C-l redraw input
 
 """#
+
+  /// keymaps/emacs.keymap
+  public static let emacsKeymap = #"""
+# quire emacs key bindings
+#
+# Built into quire like default.keymap, and complete on its own: choose it with
+# `quire --keymap emacs`, or a line `keymap emacs` in $XDG_CONFIG_HOME/quire/config.
+# Your own $XDG_CONFIG_HOME/quire/keymap still applies on top of it.
+#
+# Control keys move and search, as in Emacs; single letters act on the selected paper,
+# as in Emacs's read-only modes (dired, elfeed). The format is default.keymap's:
+#
+#   bind KEY ACTION [CONTEXT]     bind a key
+#   unbind KEY [CONTEXT]          remove a binding
+#
+# Two keys Emacs users reach for cannot be read: C-h is Backspace in most terminals, and
+# C-x C-c is a sequence of keys, which keymaps do not have (q quits). C-_ and C-/ are
+# the same key in a terminal.
+
+# Moving. In the list these move the selection; in the viewer they scroll the abstract.
+bind C-n down
+bind Down down
+bind C-p up
+bind Up up
+bind C-v page-down
+bind PageDown page-down
+bind Space page-down
+bind M-v page-up
+bind PageUp page-up
+bind Backspace page-up
+bind M-} half-page-down
+bind M-{ half-page-up
+bind M-< top
+bind Home top
+bind M-> bottom
+bind End bottom
+
+# Panes: C-f goes forward into the abstract, C-b and C-g come back.
+bind Enter open list
+bind C-f open list
+bind Right open list
+bind Tab focus-next
+bind BackTab focus-previous
+bind C-b back viewer
+bind C-g back viewer
+bind Left back viewer
+bind Esc back viewer
+bind q back viewer
+
+# Reading
+bind r toggle-read
+bind A mark-all-read
+bind t edit-tags
+bind u toggle-unread-only
+bind T edit-title
+
+# Undo as in Emacs (C-_ and C-/ are one key in a terminal); M-_ redoes.
+bind C-_ undo
+bind M-_ redo
+
+# Marks, as in dired: m marks and moves down, M-h marks every paper shown, U unmarks all.
+bind m toggle-mark
+bind M-h mark-shown
+bind U clear-marks
+
+# Finding: C-s searches; M-n and M-p (or C-r) go between matches in the abstract.
+bind C-s search
+bind M-n next-match
+bind M-p previous-match
+bind C-r previous-match
+bind f filter
+bind F clear-filters
+bind s sort
+bind S reverse-sort
+bind v views
+bind ] next-view
+bind [ previous-view
+
+# Subscriptions: g fetches, as it refreshes in elfeed and dired.
+bind g fetch
+
+# Everything else
+bind ? help
+bind F1 help
+bind C-l redraw
+bind q quit
+
+# The tag editor and prompts (the search and filter lines), as in Emacs's minibuffer.
+bind Enter accept input
+bind C-g cancel input
+bind Esc cancel input
+bind Tab complete input
+bind Backspace delete-backward input
+bind C-u clear-input input
+bind C-w delete-word input
+bind C-a line-start input
+bind Home line-start input
+bind C-e line-end input
+bind End line-end input
+bind C-b select-previous-tag input
+bind Left select-previous-tag input
+bind C-f select-next-tag input
+bind Right select-next-tag input
+bind C-d remove-tag input
+bind Delete remove-tag input
+bind C-l redraw input
+
+"""#
 }

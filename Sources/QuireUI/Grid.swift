@@ -10,6 +10,8 @@ public enum Role: UInt8, Sendable, CaseIterable {
   case selection
   case selectionUnfocused
   case unread
+  /// The mark and title of a paper already read.
+  case read
   case label
   case tag
   case status

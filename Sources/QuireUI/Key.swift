@@ -1,7 +1,7 @@
 /// A key press, decoded by the terminal layer and named the way keymap files name it.
 public enum Key: Hashable, Sendable, CustomStringConvertible {
   case char(Character)
-  case ctrl(Character)  // "C-d": always a lowercase letter
+  case ctrl(Character)  // "C-d": a lowercase letter, or "_" (C-_, which C-/ also sends)
   case enter, tab, backTab, escape, backspace, delete, insert, space
   case up, down, left, right, pageUp, pageDown, home, end
   case function(Int)
@@ -34,6 +34,11 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
     }
     if name.hasPrefix("C-") || name.hasPrefix("^"), name.count == (name.hasPrefix("^") ? 2 : 3) {
       let letter = Character(name.suffix(1).lowercased())
+      // Terminals send one byte, 31, for both.
+      if letter == "_" || letter == "/" {
+        self = .ctrl("_")
+        return
+      }
       guard letter.isASCII, letter.isLetter else { return nil }
       self = .ctrl(letter)
       return
@@ -121,6 +126,8 @@ extension Key {
     guard let first = following.first else { return false }
     if following.count == 1 { return first != "[" && first != "O" }
     if first == "O" { return true }
+    // An X10 mouse report: `[M` and three bytes, any of which may look like a final byte.
+    if first == "[", following[1] == "M" { return following.count >= 5 }
     // CSI: parameters and intermediates, then one final byte from @ to ~.
     return (0x40...0x7E).contains(following.last!.value)
   }

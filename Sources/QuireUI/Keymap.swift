@@ -12,6 +12,8 @@ public struct Keymap: Sendable, Equatable {
   public private(set) var bindings: [KeyContext: [Key: Command]] = [:]
   /// The order bindings were made in, so help and hints list keys as the file does.
   private var order: [KeyContext: [Key]] = [:]
+  /// Where the bindings came from before the user's file, for the help overlay.
+  public var origin = "the built-in keymaps/default.keymap"
 
   public init() {}
 

@@ -3,6 +3,7 @@ import QuireModel
 /// What happens to the reader: keys, a resize, the outcome of a save, the clock.
 public enum Message: Sendable, Equatable {
   case key(Key)
+  case mouse(MouseEvent)
   case resize(ScreenSize)
   case saveFinished(error: String?)
   /// Papers another process (a second quire, `quire import`, a script) changed on disk,
@@ -127,6 +128,11 @@ public enum Reader {
       return []
     case .fetchFinished(let completion):
       return state.finishFetch(completion)
+    case .mouse(let event):
+      state.message = nil
+      let effects = mouse(event, &state)
+      state.clampScroll()
+      return effects
     case .key(let key):
       // While the terminal is too small nothing is on screen to act on: only quitting
       // and redrawing work, so no key changes what the user cannot see.

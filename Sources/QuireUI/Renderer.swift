@@ -77,7 +77,7 @@ public enum Renderer {
       if showsMarks {
         col += grid.put(state.marks.contains(paper.id) ? "*" : " ", row: row, col: col, limit: 1, role: .tag)
       }
-      col += grid.put(entry.status == .read ? "○" : "●", row: row, col: col, limit: 1, role: entry.status == .read ? .dim : .unread)
+      col += grid.put(entry.status == .read ? "○" : "●", row: row, col: col, limit: 1, role: entry.status == .read ? .read : .unread)
       // A column for what the last fetch brought, where there are fetches to speak of.
       if showsFetchMarks {
         col += grid.put(state.fetchMark(paper.id).map(String.init) ?? " ", row: row, col: col, limit: 1, role: .unread)
@@ -104,7 +104,7 @@ public enum Renderer {
         }
         let label = TerminalText.truncate(paper.compactLabel, to: titleCols - tagCols)
         grid.put(
-          label, row: row, col: col, limit: titleCols - tagCols, role: paper.hasTitle ? .normal : .label,
+          label, row: row, col: col, limit: titleCols - tagCols, role: paper.hasTitle ? (entry.status == .read ? .read : .normal) : .label,
           marking: TextNormalizer.matchRanges(of: state.highlights, in: label))
       }
       if isSelected {
@@ -271,14 +271,13 @@ public enum Renderer {
 
   /// The saved views, each with its unread and total counts, over the panes.
   static func drawViewList(_ list: ViewList, _ state: AppState, _ box: Rect, _ grid: inout Grid) {
-    let height = min(box.rows, list.entries.count + 4)
-    let rect = Rect(row: box.row, col: box.col, rows: height, cols: box.cols)
+    let placed = ViewListBox(list, in: box)
+    let rect = placed.rect
     grid.fill(rect)
     grid.box(rect, title: "Views", focused: true)
     let inner = rect.inner
     guard inner.rows > 1, inner.cols > 10 else { return }
-    let rows = inner.rows - 1
-    let first = max(0, min(list.selected - rows / 2, list.entries.count - rows))
+    let (rows, first) = (placed.rows, placed.first)
     let nameCols = list.entries.map { TerminalText.width($0.name, upTo: inner.cols / 2) }.max() ?? 0
     for (line, index) in (first..<min(list.entries.count, first + rows)).enumerated() {
       let entry = list.entries[index]
@@ -466,14 +465,16 @@ enum HelpOverlay {
     let userConfig = configPath.isEmpty ? "~/.config/quire/config" : configPath
     add("Saved views: lines such as view \"To read\" = \"is:unread tag:theory\" in \(userConfig).", .dim)
     let userKeymap = keymapPath.isEmpty ? "~/.config/quire/keymap" : keymapPath
-    add("Keys: the built-in keymaps/default.keymap, then \(userKeymap).", .dim)
+    add("Keys: \(keymap.origin), then \(userKeymap).", .dim)
     if !statePath.isEmpty { add("Reading state is saved to \(statePath)", .dim) }
     return out
   }
 
   static func draw(_ state: AppState, offset: Int, _ rect: Rect, _ grid: inout Grid) {
     grid.fill(rect)
-    grid.box(rect, title: "Keys · j/k scroll · other keys close", focused: true)
+    // The keys in force, so that the emacs keymap's help says C-n/C-p.
+    let scroll = [Command.down, .up].compactMap { state.keymap.keys(for: $0, in: .list).first?.description }
+    grid.box(rect, title: "Keys · " + (scroll.count == 2 ? "\(scroll[0])/\(scroll[1]) scroll · " : "") + "other keys close", focused: true)
     let inner = rect.inner
     guard !inner.isEmpty else { return }
     let lines = lines(

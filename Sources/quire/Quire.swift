@@ -12,7 +12,7 @@ struct Quire: ParsableCommand {
     discussion: """
       quire [FILE] [--state PATH] opens the reader on FILE (any format `quire import` reads), or on the built-in reading list plus everything imported.
 
-      Reading status and tags are saved to $XDG_DATA_HOME/quire/state.json (~/.local/share/quire/state.json); imported and fetched papers are kept beside it in library.jsonl. Subscriptions (quire subscribe, quire fetch, R in the reader) live in $XDG_CONFIG_HOME/quire/config. Keys: keymaps/default.keymap, overridden by $XDG_CONFIG_HOME/quire/keymap.
+      Reading status and tags are saved to $XDG_DATA_HOME/quire/state.json (~/.local/share/quire/state.json); imported and fetched papers are kept beside it in library.jsonl. Subscriptions (quire subscribe, quire fetch, R in the reader) live in $XDG_CONFIG_HOME/quire/config. Keys: keymaps/default.keymap, or keymaps/emacs.keymap with --keymap emacs (or `keymap emacs` in the config), overridden by $XDG_CONFIG_HOME/quire/keymap.
       """,
     subcommands: [
       Open.self, List.self, Import.self, Export.self, Fetch.self, Subscribe.self, Unsubscribe.self, Subscriptions.self, Check.self, Keys.self,
@@ -95,6 +95,9 @@ extension Quire {
 
     @OptionGroup var options: LibraryOptions
 
+    @Option(help: ArgumentHelp(KeymapLoader.optionHelp, valueName: "name-or-path"), completion: .file(extensions: ["keymap"]))
+    var keymap: String?
+
     func run() throws {
       guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
         // The files' own problems first: they are what a script most needs to hear of.
@@ -103,10 +106,14 @@ extension Quire {
         throw QuireFailure(message: "the reader needs a terminal; `quire list` prints the library as JSON Lines")
       }
       let (reading, mark) = try options.loadState()
-      let (keymap, keymapProblems) = KeymapLoader.load(environment: options.environment)
+      let configPath = Config.defaultPath(environment: options.environment)
+      let config = Config.load(path: configPath)
+      let (keymap, keymapProblems) = try KeymapLoader.load(
+        environment: options.environment, option: self.keymap, config: config, configPath: configPath)
       // The terminal starts before a large library is read, so that reading it shows
       // progress rather than a blank screen.
       let terminal = Terminal(environment: options.environment)
+      terminal.use(config.look)
       try terminal.start()
       SignalTrap.install()
       let started = Date()
@@ -127,10 +134,9 @@ extension Quire {
         terminal.stop()
         throw error
       }
-      let configPath = Config.defaultPath(environment: options.environment)
       var session = ReaderSession(
         library: library, reading: reading, loaded: mark, keymap: keymap,
-        keymapPath: KeymapLoader.userPath(environment: options.environment), config: Config.load(path: configPath),
+        keymapPath: KeymapLoader.userPath(environment: options.environment), config: config,
         configPath: configPath, problems: keymapProblems, store: StateStore(path: options.statePath),
         sessionStore: SessionStore(path: SessionStore.defaultPath(environment: options.environment)),
         terminal: terminal, libraryFile: options.file, environment: options.environment)
@@ -414,8 +420,11 @@ extension Quire {
     func run() throws {
       let library = try options.loadLibrary()
       var problems = library.diagnostics.map(\.description)
-      problems += KeymapLoader.load(environment: options.environment).problems.map(\.description)
-      problems += Config.load(path: Config.defaultPath(environment: options.environment)).diagnostics.map(\.description)
+      let configPath = Config.defaultPath(environment: options.environment)
+      let config = Config.load(path: configPath)
+      problems += try KeymapLoader.load(environment: options.environment, option: nil, config: config, configPath: configPath)
+        .problems.map(\.description)
+      problems += config.diagnostics.map(\.description)
       do { _ = try StateStore(path: options.statePath).load() } catch { problems.append(error.description) }
       for problem in problems { print(TerminalText.sanitized(problem)) }
       print("\(library.count) papers; \(problems.isEmpty ? "no problems" : "\(problems.count) problem\(problems.count == 1 ? "" : "s")")")
@@ -427,8 +436,14 @@ extension Quire {
     static let configuration = CommandConfiguration(
       abstract: "Print the key bindings in force, in the keymap file format.")
 
+    @Option(help: ArgumentHelp(KeymapLoader.optionHelp, valueName: "name-or-path"), completion: .file(extensions: ["keymap"]))
+    var keymap: String?
+
     func run() throws {
-      let (keymap, problems) = KeymapLoader.load(environment: ProcessInfo.processInfo.environment)
+      let environment = ProcessInfo.processInfo.environment
+      let configPath = Config.defaultPath(environment: environment)
+      let (keymap, problems) = try KeymapLoader.load(
+        environment: environment, option: keymap, config: Config.load(path: configPath), configPath: configPath)
       for problem in problems { printError(problem.description) }
       print(keymap.dump(), terminator: "")
     }
@@ -442,8 +457,8 @@ enum KeymapLoader {
     return (environment["HOME"] ?? NSHomeDirectory()) + "/.config/quire/keymap"
   }
 
-  static func load(environment: [String: String]) -> (keymap: Keymap, problems: [Diagnostic]) {
-    var keymap = Keymap.builtinDefault
+  static func load(environment: [String: String], base: Keymap = .builtinDefault) -> (keymap: Keymap, problems: [Diagnostic]) {
+    var keymap = base
     let path = userPath(environment: environment)
     guard FileManager.default.fileExists(atPath: path) else { return (keymap, []) }
     do {

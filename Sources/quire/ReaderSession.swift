@@ -63,6 +63,7 @@ struct ReaderSession {
       // While the counts or a fetch are coming, look for them often.
       switch terminal.read(milliseconds: !state.countsReady ? 20 : state.fetchActivity != nil ? 100 : 500) {
       case .key(let key): message = .key(key)
+      case .mouse(let event): message = .mouse(event)
       case .resize(let size): message = .resize(size)
       case .idle where counts.isReady:
         let (built, start) = counts.take()!

@@ -345,7 +345,8 @@ func startQuireRecordingBytes(
 /// What curses may write to an xterm-256color terminal, and nothing else: CSI sequences of
 /// the kinds its terminfo entry uses (SGR with the attributes and colours quire's palette
 /// maps to, cursor addressing inside the screen, erasing, scrolling regions, the modes of
-/// `smcup`/`rmcup`/`smkx`/`rmkx`/`civis`/`cnorm`/`smam`/`rmir`), `ESC ( B` of `sgr0`,
+/// `smcup`/`rmcup`/`smkx`/`rmkx`/`civis`/`cnorm`/`smam`/`rmir`, and `XM`'s SGR mouse reports
+/// on and off), `ESC ( B` of `sgr0`,
 /// `ESC =`/`ESC >` (keypad), `ESC M` (reverse index), and the C0 controls curses moves the
 /// cursor with (CR, LF, BS, TAB). No OSC, DCS, APC, PM or SOS, no other escape, no C1
 /// control, no bidirectional control, no NUL, no BEL (quire never beeps).
@@ -362,7 +363,7 @@ enum TerminalBytes {
   }
 
   static let sgrParameters: Set<Int> = Set([0, 1, 2, 3, 4, 5, 7, 8, 22, 23, 24, 25, 27, 28, 39, 49] + Array(30...37) + Array(40...47) + Array(90...97) + Array(100...107))
-  static let modes: Set<String> = ["?1049", "?1", "?25", "?12", "?7", "4", "?1034"]
+  static let modes: Set<String> = ["?1049", "?1", "?25", "?12", "?7", "4", "?1034", "?1006;1000"]
 
   /// Each escape or control that does not belong, with its offset and what surrounds it.
   static func violations(in bytes: [UInt8], rows: Int, cols: Int) -> [String] {

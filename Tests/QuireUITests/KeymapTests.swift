@@ -13,6 +13,67 @@ struct KeymapTests {
     #expect(text == BuiltinKeymaps.defaultKeymap, "run scripts/embed-resources.sh after editing keymaps/")
   }
 
+  @Test("the built-in emacs keymap is keymaps/emacs.keymap, byte for byte")
+  func emacsMatchesFile() throws {
+    let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("keymaps/emacs.keymap")
+    let text = try String(contentsOf: file, encoding: .utf8)
+    #expect(text == BuiltinKeymaps.emacsKeymap, "run scripts/embed-resources.sh after editing keymaps/")
+  }
+
+  @Test("the emacs keymap parses, stands on its own and reaches every action")
+  func emacsComplete() throws {
+    var keymap = Keymap()
+    #expect(keymap.apply(BuiltinKeymaps.emacsKeymap, file: "emacs.keymap").isEmpty)
+    // Nothing is left out on purpose: each action has a key of its own here.
+    for command in Command.allCases {
+      let context: KeyContext = command.isInputCommand ? .input : command == .back ? .viewer : .list
+      #expect(!keymap.keys(for: command, in: context).isEmpty, "\(command.name) has no key in emacs.keymap")
+    }
+    #expect(try #require(Keymap.builtin(named: "emacs")) == keymap.withOrigin("the built-in keymaps/emacs.keymap"))
+  }
+
+  @Test("the emacs keys")
+  func emacsKeys() throws {
+    let keymap = try #require(Keymap.builtin(named: "emacs"))
+    #expect(keymap.command(for: .ctrl("n"), in: .list) == .down)
+    #expect(keymap.command(for: .ctrl("p"), in: .viewer) == .up)
+    #expect(keymap.command(for: .ctrl("v"), in: .list) == .pageDown)
+    #expect(keymap.command(for: .alt("v"), in: .list) == .pageUp)
+    #expect(keymap.command(for: .alt("<"), in: .list) == .top)
+    #expect(keymap.command(for: .alt(">"), in: .list) == .bottom)
+    #expect(keymap.command(for: .ctrl("s"), in: .list) == .search)
+    #expect(keymap.command(for: .ctrl("g"), in: .viewer) == .back)
+    #expect(keymap.command(for: .ctrl("g"), in: .input) == .cancel)
+    #expect(keymap.command(for: .ctrl("f"), in: .input) == .selectNextTag)
+    #expect(keymap.command(for: .ctrl("b"), in: .input) == .selectPreviousTag)
+    #expect(keymap.command(for: .ctrl("f"), in: .list) == .open)
+    // Vi keys are not there: j is not bound, and types itself in a prompt.
+    #expect(keymap.command(for: .char("j"), in: .list) == nil)
+    #expect(keymap.origin == "the built-in keymaps/emacs.keymap")
+  }
+
+  @Test("keymap names and paths")
+  func choices() {
+    #expect(KeymapChoice.parse("emacs", relativeTo: "/c", home: "/h") == .success(.builtin("emacs")))
+    #expect(KeymapChoice.parse("default", relativeTo: nil, home: nil) == .success(.builtin("default")))
+    #expect(KeymapChoice.parse("vim", relativeTo: nil, home: nil) == .failure(KeymapChoice.UnknownKeymap(name: "vim")))
+    #expect(KeymapChoice.UnknownKeymap(name: "vim").description.contains("expected one of: default, emacs"))
+    #expect(KeymapChoice.parse("mine.keymap", relativeTo: "/c", home: nil) == .success(.file("/c/mine.keymap")))
+    #expect(KeymapChoice.parse("./k", relativeTo: nil, home: nil) == .success(.file("./k")))
+    #expect(KeymapChoice.parse("~/k/mine", relativeTo: "/c", home: "/h") == .success(.file("/h/k/mine")))
+    #expect(KeymapChoice.parse("/etc/k", relativeTo: "/c", home: nil) == .success(.file("/etc/k")))
+    #expect(Keymap.builtin(named: "vim") == nil)
+  }
+
+  @Test("C-_ (which C-/ also sends) is a key")
+  func controlUnderscore() {
+    #expect(Key(name: "C-_") == .ctrl("_"))
+    #expect(Key(name: "C-/") == .ctrl("_"))
+    #expect(Key.ctrl("_").description == "C-_")
+    #expect(Key(name: "C-1") == nil)
+  }
+
   @Test("README names every action a keymap can use")
   func readmeListsActions() throws {
     let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -148,5 +209,13 @@ struct KeymapTests {
     #expect(keymap.dump().contains("bind x toggle-read\n"))
     #expect(keymap.dump().contains("bind Esc back viewer\n"))
     #expect(keymap.dump().contains("bind Tab complete\n"))
+  }
+}
+
+extension Keymap {
+  func withOrigin(_ origin: String) -> Keymap {
+    var copy = self
+    copy.origin = origin
+    return copy
   }
 }
