@@ -58,6 +58,11 @@ bind r toggle-read
 bind A mark-all-read
 bind t edit-tags
 bind u toggle-unread-only
+bind e edit-note
+
+# Links: the paper's URL, or its DOI or arXiv id made into one
+bind o open-link
+bind y copy-link
 
 # Finding
 bind / search
