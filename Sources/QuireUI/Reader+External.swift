@@ -38,7 +38,7 @@ extension Reader {
     let shown = "link: \(url.text)\(url.others)"
     switch state.clipboard {
     case .off:
-      state.message = .info(shown + " · to copy it too, add clipboard osc52 to the config (? shows where)")
+      state.message = .info(shown + " · not copied: add clipboard osc52 to the config (? shows where)")
       return []
     case .osc52:
       guard url.text.utf8.count <= ClipboardSetting.maximumBytes else {

@@ -299,7 +299,7 @@ struct LinkTests {
   func copyNotAllowed() {
     var state = linkState()
     #expect(state.press(.char("y")) == [])
-    #expect(state.message?.text == "link: https://example.org/paper (1 of 2) · to copy it too, add clipboard osc52 to the config (? shows where)")
+    #expect(state.message?.text == "link: https://example.org/paper (1 of 2) · not copied: add clipboard osc52 to the config (? shows where)")
   }
 
   @Test("y with clipboard osc52 shows the link and copies it")
@@ -339,7 +339,8 @@ struct ProgramCommandTests {
     #expect(EditorCommand(environment: ["VISUAL": "  ", "EDITOR": "code -w"]).script == "code -w \"$1\"")
     #expect(EditorCommand(environment: ["VISUAL": "", "EDITOR": ""]).command == "vi")
     #expect(EditorCommand(environment: [:]).name == "vi")
-    #expect(EditorCommand(environment: ["EDITOR": "'/opt/My Editor/ed' -w"]).name == "/opt/My Editor/ed")
+    #expect(EditorCommand(environment: ["EDITOR": "'/opt/My Editor/ed' -w"]).name == "ed")
+    #expect(BrowserCommand(command: "/usr/bin/w3m -o x").name == "w3m")
   }
 
   @Test("$BROWSER: a colon-separated list, %s where the URL goes, the URL never in the script")

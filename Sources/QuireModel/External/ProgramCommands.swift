@@ -16,7 +16,7 @@ public struct EditorCommand: Equatable, Sendable {
   public var script: String { command + " \"$1\"" }
 
   /// The program's name, for messages.
-  public var name: String { ShellWords.first(of: command) }
+  public var name: String { ShellWords.program(of: command) }
 }
 
 /// How to open a link: each entry of `$BROWSER` in turn (a colon-separated list, as the
@@ -65,11 +65,19 @@ public struct BrowserCommand: Equatable, Sendable {
   }
 
   /// The program's name, for messages.
-  public var name: String { ShellWords.first(of: command) }
+  public var name: String { ShellWords.program(of: command) }
 }
 
 /// Just enough of shell word splitting to name a program in a message.
 enum ShellWords {
+  /// The program a command line runs, by the last part of its path, for a status line that
+  /// has little room ("'/opt/My Editor/bin/ed' -w" → "ed").
+  static func program(of command: String) -> String {
+    let word = first(of: command)
+    let name = word.split(separator: "/").last.map(String.init) ?? word
+    return name.isEmpty ? word : name
+  }
+
   /// The first word of a command line, without its quotes ("'/opt/My Editor/bin/ed' -w" →
   /// "/opt/My Editor/bin/ed").
   static func first(of command: String) -> String {
