@@ -62,7 +62,12 @@ enum ChildProcess {
     posix_spawnattr_setsigdefault(&attributes, &defaults)
     posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
-    let argv = (["/bin/sh", "-c", script, "sh"] + arguments).map { strdup($0) } + [nil]
+    // The shell between quire and the program must outlive a Ctrl-C the program survives
+    // (vim takes it as a key): were the shell to die of it, quire would take the terminal
+    // back from an editor still running. A trap, unlike an ignored signal, is not passed on
+    // to the program.
+    let guarded = "trap : INT QUIT\n" + script
+    let argv = (["/bin/sh", "-c", guarded, "sh"] + arguments).map { strdup($0) } + [nil]
     let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer {
       argv.forEach { free($0) }

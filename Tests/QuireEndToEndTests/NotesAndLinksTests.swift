@@ -105,6 +105,60 @@ struct NotesAndLinksTests {
     #expect(entry["note"] as? String == "appended by the editor\nappended by the editor")
   }
 
+  @Test func ctrlCAndAResizeWhileTheEditorRunsLeaveTheReaderWorking() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    let started = scratch.path("editor-started")
+    let finish = scratch.path("editor-may-finish")
+    // Like vim, the editor takes Ctrl-C itself and goes on.
+    let editor = try await script(scratch, "slow.sh", """
+      trap 'echo interrupted >> "$1"' INT
+      touch \(shellQuote(started))
+      while [ ! -e \(shellQuote(finish)) ]; do sleep 0.05; done
+      echo "written after the resize" >> "$1"
+      """)
+    let (tmux, run) = try await startQuire(scratch, environment: ["VISUAL": editor])
+    defer { tmux.kill() }
+    try await tmux.waitForScreen(containing: "1/13")
+    try await tmux.press("e")
+    _ = try await waitUntil("the editor to start") { FileManager.default.fileExists(atPath: started) ? true : nil }
+    try await tmux.press("C-c")
+    try await tmux.resize(cols: 80, rows: 24)
+    try await Task.sleep(for: .milliseconds(200))
+    try scratch.write(finish, "")
+    let back = try await tmux.waitForScreen(containing: "note added")
+    let lines = back.split(separator: "\n", omittingEmptySubsequences: false)
+    // Drawn for the new size: 80 columns, the status line on row 24.
+    #expect(lines.prefix(24).allSatisfy { displayWidth(String($0)) <= 80 })
+    #expect(statusLine(back).hasPrefix(" 1/13"))
+    #expect(lines.count >= 24 && statusLine(back) == String(lines[23]))
+    #expect(back.contains("interrupted"))
+    #expect(back.contains("written after the resize"))
+    try await expectSameAfterRedraw(tmux, back)
+    try await tmux.press("q")
+    try await expectCleanExit(tmux, run, status: 0)
+  }
+
+  @Test func aHostileNoteIsShownInert() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    let editor = try await script(scratch, "hostile.sh", #"printf 'title \033]2;PWNED-NOTE\007 clear \033[2J bell \007 end\n' > "$1""#)
+    let (tmux, run) = try await startQuire(scratch, cols: 160, environment: ["VISUAL": editor])
+    defer { tmux.kill() }
+    try await tmux.waitForScreen(containing: "1/13")
+    let title = try await tmux.display("#{pane_title}")
+    try await tmux.press("e")
+    let shown = try await tmux.waitForScreen(containing: "note added")
+    #expect(shown.contains("note: title ␛]2;PWNED-NOTE␇ clear ␛[2J bell ␇ end"))
+    #expect(try await tmux.display("#{pane_title}") == title)
+    #expect(shown.contains("┌ Papers"))
+    try await tmux.press("q")
+    try await expectCleanExit(tmux, run, status: 0)
+    // Kept as text, escapes and all: only drawing makes them inert.
+    let ids = try await builtinIDs(scratch)
+    #expect(try await savedNote(scratch, ids[0]) == "title \u{1B}]2;PWNED-NOTE\u{07} clear \u{1B}[2J bell \u{07} end")
+  }
+
   @Test func aFailingEditorKeepsTheNoteAndSaysWhy() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
