@@ -20,6 +20,7 @@ public struct SavedView: Equatable, Sendable {
 ///     view "To read" = "is:unread tag:theory"
 ///     subscribe "Learning theory" "https://export.arxiv.org/api/query?search_query=cat:stat.ML" +theory every 6h
 ///     fetch-timeout 30s
+///     clipboard osc52
 ///
 /// A line that cannot be understood is reported as `file:line: message`; the other lines
 /// still apply.
@@ -28,6 +29,8 @@ public struct Config: Equatable, Sendable {
   public var subscriptions: [Subscription] = []
   public var fetch = FetchSettings()
   public var look = LookSettings()
+  /// `clipboard osc52` lets `copy-link` set the system clipboard; off by default.
+  public var clipboard = ClipboardSetting.off
   public var diagnostics: [Diagnostic] = []
 
   public init(views: [SavedView] = [], diagnostics: [Diagnostic] = []) {
@@ -117,12 +120,14 @@ public struct Config: Equatable, Sendable {
       }
       let seconds = try Self.value(of: "host-interval \(host.text)", in: &line, "a length of time such as 3s", Duration.parse)
       fetch.hostIntervals[host.text.lowercased()] = seconds
+    case "clipboard":
+      clipboard = try Self.value(of: command.text, in: &line, "osc52 or off", ClipboardSetting.init(rawValue:))
     case let setting where Self.lookSettings.contains(setting):
       try applyLook(setting, &line, line: number)
     default:
       throw QueryError(
         column: command.column,
-        message: "unknown setting '\(command.text)'; expected: view, subscribe, fetch-timeout, fetch-interval, fetch-max-size, fetch-retries, host-interval, mouse, theme, color, keymap")
+        message: "unknown setting '\(command.text)'; expected: view, subscribe, fetch-timeout, fetch-interval, fetch-max-size, fetch-retries, host-interval, mouse, theme, color, keymap, clipboard")
     }
   }
 

@@ -21,8 +21,8 @@ public enum TerminalEvent: Equatable, Sendable {
 /// The only place quire calls curses: start and stop the screen, copy a grid to it, read
 /// keys. Everything above works on `Grid` and `Key` and never sees curses.
 public final class Terminal {
-  private var shown: Grid?
-  private var started = false
+  var shown: Grid?
+  var started = false
   private let colors: Bool
   private var look = LookSettings()
   private var capabilities = TerminalCapabilities.monochrome

@@ -315,6 +315,8 @@ public struct AppState: Sendable {
   public let statePath: String
   public let keymapPath: String
   public let configPath: String
+  /// Whether `copy-link` may set the system clipboard (the config's `clipboard` line).
+  public var clipboard = ClipboardSetting.off
 
   /// `problems` are those found in other files at start (the user's keymap); with the
   /// library's own, the first is shown on the status line.

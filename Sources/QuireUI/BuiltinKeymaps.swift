@@ -58,6 +58,7 @@ bind r toggle-read
 bind A mark-all-read
 bind t edit-tags
 bind T edit-title
+bind e edit-note
 bind U toggle-unread-only
 
 # Undo, as far back as the session goes
@@ -68,6 +69,11 @@ bind C-r redo
 bind m toggle-mark
 bind M mark-shown
 bind Esc clear-marks list
+
+
+# Links: the paper's URL, or its DOI or arXiv id made into one
+bind o open-link
+bind y copy-link
 
 # Finding
 bind / search
@@ -164,6 +170,11 @@ bind A mark-all-read
 bind t edit-tags
 bind u toggle-unread-only
 bind T edit-title
+bind e edit-note
+
+# Links: C-o opens the paper's link, M-w copies it (as M-w copies in Emacs).
+bind C-o open-link
+bind M-w copy-link
 
 # Undo as in Emacs (C-_ and C-/ are one key in a terminal); M-_ redoes.
 bind C-_ undo

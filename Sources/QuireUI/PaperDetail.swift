@@ -45,7 +45,7 @@ public enum PaperDetail {
     if let fetched { add(fetched, .unread) }
     let tags = state.tags.isEmpty ? "none" : state.tags.joined(separator: " · ")
     add("status: \(state.status.rawValue) · tags: \(tags)", .tag)
-    if let note = state.note { add("note: " + note, .tag) }
+    if let note = state.note { out += noteLines(note, width: width) }
     for other in paper.alternates {
       // Only what differs from the paper as shown above.
       var parts: [String] = []

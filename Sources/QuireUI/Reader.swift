@@ -22,6 +22,9 @@ public enum Message: Sendable, Equatable {
   case fetchProgress(FetchProgress)
   /// A background fetch is over: what it brought, merged and read back.
   case fetchFinished(FetchCompletion)
+  /// The editor asked for by `.editNote` closed with the file saved: the note as it was
+  /// handed over and as it came back (nil: none, or emptied).
+  case noteEdited(PaperID, before: String?, after: String?)
 }
 
 /// The end of a background fetch, as the reader takes it in.
@@ -64,6 +67,13 @@ public enum Effect: Sendable, Equatable {
   /// Build the search index and the counts for the library now shown, in the background
   /// (`.indexReady`, `.countsReady`).
   case buildIndexes
+  /// Hand the terminal to the user's editor on the paper's note; the result comes back as
+  /// `.noteEdited`, a failure as `.problem`.
+  case editNote(PaperID, current: String?)
+  /// Hand the terminal to the user's browser on a URL; a failure comes back as `.problem`.
+  case openLink(String)
+  /// Put text on the system clipboard through the terminal (OSC 52).
+  case copyToClipboard(String)
   case quit
 }
 
@@ -133,6 +143,8 @@ public enum Reader {
       let effects = mouse(event, &state)
       state.clampScroll()
       return effects
+    case .noteEdited(let id, let before, let after):
+      return noteEdited(id, before: before, after: after, &state)
     case .key(let key):
       // While the terminal is too small nothing is on screen to act on: only quitting
       // and redrawing work, so no key changes what the user cannot see.
@@ -245,6 +257,12 @@ public enum Reader {
       return clearMarks(&state)
     case .editTitle:
       return editTitle(&state)
+    case .editNote:
+      return editNote(&state)
+    case .openLink:
+      return openLink(&state)
+    case .copyLink:
+      return copyLink(&state)
     case .toggleUnreadOnly:
       state.filter.unreadOnly.toggle()
       state.refresh()

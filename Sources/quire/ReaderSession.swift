@@ -43,6 +43,7 @@ struct ReaderSession {
       sort: session.sort, indexComing: true, countsComing: library.count >= Self.countInBackgroundFrom,
       fetched: FetchLog.load(path: FetchLog.defaultPath(environment: environment), setAside: false).log.fetched,
       subscriptionCount: config.subscriptions.count)
+    state.clipboard = config.clipboard
   }
 
   /// Runs until the user quits; false if the reading state could not be saved.
@@ -104,6 +105,13 @@ struct ReaderSession {
           case .redraw: full = true
           case .fetch: startFetch()
           case .buildIndexes: startIndexes(counting: true)
+          case .editNote(let id, let current):
+            pending += editNote(id, current: current)
+            full = true
+          case .openLink(let url):
+            pending += openLink(url)
+            full = true
+          case .copyToClipboard(let text): pending += copyToClipboard(text)
           case .saveSession:
             // How the list was left is a convenience: failing to keep it is worth a word, no more.
             do { try sessionStore.save(Session(sort: state.sort)) } catch { pending.append(.problem(error.description)) }

@@ -38,7 +38,7 @@ struct ConfigTests {
     #expect(config.views[0].query == "tag:b")  // the later definition replaces the earlier
     let described = config.diagnostics.map(\.description)
     #expect(described.count == 6)
-    #expect(described[0] == "/home/u/.config/quire/config:2:1: unknown setting 'colour'; expected: view, subscribe, fetch-timeout, fetch-interval, fetch-max-size, fetch-retries, host-interval, mouse, theme, color, keymap")
+    #expect(described[0] == "/home/u/.config/quire/config:2:1: unknown setting 'colour'; expected: view, subscribe, fetch-timeout, fetch-interval, fetch-max-size, fetch-retries, host-interval, mouse, theme, color, keymap, clipboard")
     #expect(described[1].hasPrefix("/home/u/.config/quire/config:3:"))
     #expect(described[1].contains("expected"))
     // The query's own error column, counted from the start of the line.

@@ -66,6 +66,17 @@ struct UndoTests {
     #expect(state.unreadCount == 0)
   }
 
+  @Test("a note from the editor is undone like any change")
+  func undoNote() {
+    var state = makeState()
+    let paper = state.selectedPaper!.id
+    #expect(Reader.update(&state, .noteEdited(paper, before: nil, after: "read with §3")) == [.save])
+    #expect(state.reading[paper].note == "read with §3")
+    state.press(.char("u"))
+    #expect(state.reading[paper].note == nil)
+    #expect(state.message?.text == "undone: note added · C-r redoes")
+  }
+
   @Test("a new change after an undo leaves nothing to redo")
   func newChangeClearsRedo() {
     var state = makeState()

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import QuireModel
+import QuireUI
+
+extension Quire {
+  struct Note: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Edit a paper's note in $VISUAL or $EDITOR (vi without either).",
+      discussion: """
+        ID is a paper's id as `quire list` prints it; a prefix that only one paper has is enough. Emptying the file removes the note. The note is saved the way the reader saves, merged with what other quires saved meanwhile, so a reader open in another terminal takes it in within a few seconds.
+        """)
+
+    @Argument(help: "The paper's id, as `quire list` prints it (a unique prefix is enough).")
+    var id: String
+
+    @Option(name: .long, help: "Look the paper up in this file (any format `quire import` reads) instead of the built-in list plus everything imported.", completion: .file())
+    var file: String?
+
+    @Option(name: .long, help: "The state file (default: $XDG_DATA_HOME/quire/state.json).", completion: .file())
+    var state: String?
+
+    func run() throws {
+      let environment = ProcessInfo.processInfo.environment
+      let library = try LibraryOptions.loadLibrary(file: file, environment: environment)
+      let paper = try PaperLookup.find(id, in: library)
+      let store = StateStore(path: state ?? StateStore.defaultPath(environment: environment))
+      let (reading, mark) = try LibraryOptions.loadState(path: store.path)
+      let before = reading[paper]
+      switch ExternalEditor(environment: environment).edit(before.note, of: paper) {
+      case .failed(let reason):
+        throw QuireFailure(message: reason)
+      case .edited(let note):
+        guard note != before.note else {
+          print("note unchanged")
+          return
+        }
+        var changed = reading
+        changed[paper].note = note
+        do {
+          // The reader's own way of saving: under the lock, merged per field with whatever
+          // another process saved since the state was read, appended to the journal that an
+          // open reader reads now and then.
+          try StateWriter(store: store, loaded: mark).save(changed, changed: [paper], base: [paper: before])
+        } catch {
+          throw QuireFailure(message: error.description)
+        }
+        print(note == nil ? "note removed from \(paper)" : "note saved for \(paper)")
+      }
+    }
+  }
+}
+
+/// A paper named on the command line by its id.
+enum PaperLookup {
+  /// The paper whose id is `text`, or the only one whose id starts with it.
+  static func find(_ text: String, in library: Library) throws -> PaperID {
+    let wanted = text.trimmingCharacters(in: .whitespaces).lowercased()
+    guard !wanted.isEmpty else { throw QuireFailure(message: "expected a paper id, as `quire list` prints it") }
+    if library.index(of: PaperID(wanted)) != nil { return PaperID(wanted) }
+    var matches: [PaperID] = []
+    for index in 0..<library.count {
+      let id = library.id(at: index)
+      if id.rawValue.hasPrefix(wanted) { matches.append(id) }
+      if matches.count > 3 { break }
+    }
+    switch matches.count {
+    case 1: return matches[0]
+    case 0: throw QuireFailure(message: "no paper has the id '\(text)' in \(library.name); `quire list` prints every paper with its id")
+    default:
+      throw QuireFailure(message: "'\(text)' is the start of several papers' ids (\(matches.prefix(3).map(\.rawValue).joined(separator: ", "))…); give more of it")
+    }
+  }
+}
