@@ -183,6 +183,7 @@ public enum Overlay: Equatable, Sendable {
   case filter(FilterPrompt)
   case views(ViewList)
   case confirmMarkAllRead(count: Int)
+  case stats(StatsView)
 }
 
 /// The papers a query matched, kept so that typing one more character only looks again at
@@ -272,6 +273,12 @@ public struct AppState: Sendable {
   /// The unsaved papers' states before this reader changed them: what another process's
   /// changes to the same papers are merged against.
   public internal(set) var unsavedBase: [PaperID: PaperState] = [:]
+  /// Each paper's state before this session first changed it (changes merged from another
+  /// quire left out): what the summary printed on quitting compares with.
+  public internal(set) var sessionBase: [PaperID: PaperState] = [:]
+  public internal(set) var sessionStarted: Date
+  /// The zone whose weeks the statistics count in; fixed in tests.
+  var timeZone = TimeZone.current
   var detailCache: DetailCache?
   /// Unread papers in the library, kept up to date on every change rather than recounted.
   public internal(set) var unreadCount = 0
@@ -305,6 +312,7 @@ public struct AppState: Sendable {
     self.views = views + (offersNew && !views.contains { $0.name == Self.newView.name } ? [Self.newView] : [])
     self.sort = sort
     self.clock = clock
+    self.sessionStarted = clock()
     self.readingIndex = countsComing ? nil : ReadingIndex(reading: reading, library: library)
     self.reading = reading
     self.keymap = keymap

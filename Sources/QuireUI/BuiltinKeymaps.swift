@@ -58,6 +58,7 @@ bind r toggle-read
 bind A mark-all-read
 bind t edit-tags
 bind u toggle-unread-only
+bind = stats
 
 # Finding
 bind / search

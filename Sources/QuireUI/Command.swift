@@ -22,6 +22,7 @@ public enum Command: String, CaseIterable, Sendable {
   case markAllRead = "mark-all-read"
   case editTags = "edit-tags"
   case toggleUnreadOnly = "toggle-unread-only"
+  case stats
   case search
   case nextMatch = "next-match"
   case previousMatch = "previous-match"
@@ -70,6 +71,7 @@ public enum Command: String, CaseIterable, Sendable {
     case .markAllRead: return "mark every shown paper read (asks first)"
     case .editTags: return "edit the selected paper's tags"
     case .toggleUnreadOnly: return "show only unread papers / show all"
+    case .stats: return "statistics: papers read per week, read and unread by tag and by year"
     case .search: return "search as you type: the list narrows with every character (Enter keeps, Esc goes back)"
     case .nextMatch: return "go to the next match in the abstract"
     case .previousMatch: return "go to the previous match in the abstract"
@@ -106,6 +108,7 @@ public enum Command: String, CaseIterable, Sendable {
     case .toggleRead: return "read"
     case .editTags: return "tags"
     case .toggleUnreadOnly: return "unread"
+    case .stats: return "stats"
     case .search: return "search"
     case .filter: return "filter"
     case .sort: return "sort"

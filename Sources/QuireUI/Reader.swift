@@ -109,6 +109,7 @@ public enum Reader {
       return []
     case .indexReady(let index):
       state.adopt(index)
+      state.completeStatsYears()
       state.clampScroll()
       return []
     case .countsReady(let counts, let start):
@@ -145,6 +146,8 @@ public enum Reader {
     switch state.overlay {
     case .help(let offset):
       return helpKey(key, offset: offset, &state)
+    case .stats(let view):
+      return statsKey(key, view, &state)
     case .confirmMarkAllRead:
       state.overlay = nil
       if key == .char("y") || key == .char("Y") { return markAllShownRead(&state) }
@@ -263,6 +266,8 @@ public enum Reader {
       if state.message == nil { state.message = .info("view: \(state.viewName)") }
     case .help:
       state.overlay = .help(offset: 0)
+    case .stats:
+      state.openStats()
     case .redraw:
       return [.redraw]
     case .quit:
@@ -280,7 +285,7 @@ public enum Reader {
       return []
     }
     var entry = state.reading[paper.id]
-    entry.status = entry.status.toggled
+    entry.setStatus(entry.status.toggled, at: state.clock())
     state.setState(entry, of: paper.id)
     state.message = .info(entry.status == .read ? "marked read" : "marked unread")
     return [.save]
@@ -288,11 +293,12 @@ public enum Reader {
 
   static func markAllShownRead(_ state: inout AppState) -> [Effect] {
     var changed = 0
+    let now = state.clock()
     for index in state.shown {
       let id = state.library[index].id
       var entry = state.reading[id]
       guard entry.status == .unread else { continue }
-      entry.status = .read
+      entry.setStatus(.read, at: now)
       state.setState(entry, of: id)
       changed += 1
     }
@@ -461,6 +467,7 @@ extension AppState {
       for tag in new.tags where !old.tags.contains(tag) { tagUse[tag, default: 0] += 1 }
     }
     if unsavedBase[id] == nil { unsavedBase[id] = old }
+    if sessionBase[id] == nil { sessionBase[id] = old }
     reading[id] = new
     readingVersion += 1
     unsaved.insert(id)
@@ -470,9 +477,12 @@ extension AppState {
   /// A state saved by another process: counted like a change here, but already on disk.
   mutating func adoptFromElsewhere(_ new: PaperState, of id: PaperID) {
     let (wasUnsaved, status, base) = (unsaved.contains(id), saveStatus, unsavedBase[id])
+    let sessionBefore = sessionBase[id]
     setState(new, of: id)
     if !wasUnsaved { unsaved.remove(id) }
     unsavedBase[id] = base
+    // Not this session's doing: the quit summary leaves it out.
+    sessionBase[id] = sessionBefore
     saveStatus = status
   }
 

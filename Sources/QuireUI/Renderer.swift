@@ -26,6 +26,9 @@ public enum Renderer {
     if case .views(let list) = state.overlay {
       drawViewList(list, state, layout.helpBox, &grid)
     }
+    if case .stats(let view) = state.overlay {
+      StatsOverlay.draw(view, layout.helpBox, &grid)
+    }
     return grid
   }
 
