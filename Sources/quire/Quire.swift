@@ -135,6 +135,9 @@ extension Quire {
         sessionStore: SessionStore(path: SessionStore.defaultPath(environment: options.environment)),
         terminal: terminal, libraryFile: options.file, environment: options.environment)
       if try !session.run() { throw ExitCode.failure }
+      // On the shell's screen, now the reader's is gone. The reader only runs with standard
+      // output on a terminal, so this goes to the user, never into a script's pipe.
+      print(session.state.sessionSummary.line)
     }
   }
 
