@@ -15,7 +15,7 @@ struct Quire: ParsableCommand {
       Reading status and tags are saved to $XDG_DATA_HOME/quire/state.json (~/.local/share/quire/state.json); imported and fetched papers are kept beside it in library.jsonl. Subscriptions (quire subscribe, quire fetch, R in the reader) live in $XDG_CONFIG_HOME/quire/config. Keys: keymaps/default.keymap, overridden by $XDG_CONFIG_HOME/quire/keymap.
       """,
     subcommands: [
-      Open.self, List.self, Import.self, Export.self, Fetch.self, Subscribe.self, Unsubscribe.self, Subscriptions.self, Check.self, Keys.self,
+      Open.self, List.self, Import.self, Export.self, Fetch.self, Subscribe.self, Unsubscribe.self, Subscriptions.self, Check.self, Keys.self, StatsCommand.self,
     ],
     defaultSubcommand: Open.self
   )
