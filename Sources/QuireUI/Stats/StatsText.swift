@@ -16,12 +16,15 @@ public enum StatsText {
     out.append(StyledLine())
     out += weekChart(stats, width: width)
     out.append(StyledLine())
-    out += table(
-      "By tag", stats.byTag.map { (TerminalText.sanitized($0.tag), $0.tally) }, empty: "no tags yet", width: width)
+    let tags = stats.byTag.map { (name: TerminalText.sanitized($0.tag), tally: $0.tally) }
+    let years = stats.byYear?.map { (name: $0.year.map(String.init) ?? "no year", tally: $0.tally) }
+    // One name column for both tables, so that their numbers line up.
+    let longest = (tags + (years ?? [])).map { TerminalText.width($0.name, upTo: width) }.max() ?? 0
+    let nameCols = max(TerminalText.width("By year") - 2, min(longest, max(8, width / 3)))
+    out += table("By tag", tags, empty: "no tags yet", nameCols: nameCols, width: width)
     out.append(StyledLine())
-    if let years = stats.byYear {
-      out += table(
-        "By year", years.map { ($0.year.map(String.init) ?? "no year", $0.tally) }, empty: "no papers", width: width)
+    if let years {
+      out += table("By year", years, empty: "no papers", nameCols: nameCols, width: width)
     } else {
       out.append(StyledLine("By year", .heading))
       out.append(StyledLine("  counting… (the years come with the search index, in a moment)", .dim))
@@ -53,7 +56,7 @@ public enum StatsText {
 
   static func weekChart(_ stats: ReadingStats, width: Int) -> [StyledLine] {
     let weeks = stats.weeks
-    var out = [StyledLine("Read per week, Monday to Sunday (last \(plural(weeks.count, "week")))", .heading)]
+    var out = [StyledLine("Papers read per week, last \(plural(weeks.count, "week"))", .heading)]
     let most = weeks.map(\.read).max() ?? 0
     let countCols = String(most).count
     // "23 Nov " then the bar, a space and the count.
@@ -90,15 +93,11 @@ public enum StatsText {
 
   /// A heading with the columns' names, then one row per group: name, read, unread and a
   /// bar as long as the group is large beside the largest, its read part solid.
-  static func table(_ title: String, _ rows: [(name: String, tally: ReadingStats.Tally)], empty: String, width: Int)
-    -> [StyledLine]
-  {
+  static func table(
+    _ title: String, _ rows: [(name: String, tally: ReadingStats.Tally)], empty: String, nameCols: Int, width: Int
+  ) -> [StyledLine] {
     let readCols = max(4, String(rows.map(\.tally.read).max() ?? 0).count)
     let unreadCols = max(6, String(rows.map(\.tally.unread).max() ?? 0).count)
-    let longest = rows.map { TerminalText.width($0.name, upTo: width) }.max() ?? 0
-    // The name column: as wide as the longest name, within a third of the line, and never
-    // narrower than the title above it.
-    let nameCols = max(TerminalText.width(title) - 2, min(longest, max(8, width / 3)))
     let numbersEnd = 2 + nameCols + 2 + readCols + 2 + unreadCols
     let barCols = max(0, min(24, width - numbersEnd - 2))
     var heading = StyledLine(pad(title, to: 2 + nameCols) + "  ", .heading)
