@@ -279,6 +279,9 @@ public struct AppState: Sendable {
   public internal(set) var sessionStarted: Date
   /// The zone whose weeks the statistics count in; fixed in tests.
   var timeZone = TimeZone.current
+  /// Libraries from this size on have their statistics counted in the background.
+  var statsInBackgroundFrom = 100_000
+  var statsRequests = 0
   var detailCache: DetailCache?
   /// Unread papers in the library, kept up to date on every change rather than recounted.
   public internal(set) var unreadCount = 0

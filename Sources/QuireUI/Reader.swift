@@ -21,6 +21,8 @@ public enum Message: Sendable, Equatable {
   case fetchProgress(FetchProgress)
   /// A background fetch is over: what it brought, merged and read back.
   case fetchFinished(FetchCompletion)
+  /// The statistics counted in the background for the opening `request`.
+  case statsCounted(ReadingStats, request: Int)
 }
 
 /// The end of a background fetch, as the reader takes it in.
@@ -63,6 +65,9 @@ public enum Effect: Sendable, Equatable {
   /// Build the search index and the counts for the library now shown, in the background
   /// (`.indexReady`, `.countsReady`).
   case buildIndexes
+  /// Count the statistics in the background (`AppState.statsCount`); `.statsCounted`
+  /// brings them.
+  case countStats(request: Int)
   case quit
 }
 
@@ -109,9 +114,12 @@ public enum Reader {
       return []
     case .indexReady(let index):
       state.adopt(index)
-      state.completeStatsYears()
       state.clampScroll()
-      return []
+      return state.completeStatsYears()
+    case .statsCounted(let stats, let request):
+      state.takeStats(stats, request: request)
+      // Counted without years, and the index has come since.
+      return state.completeStatsYears()
     case .countsReady(let counts, let start):
       state.adoptCounts(counts, start: start)
       state.clampScroll()
@@ -267,7 +275,7 @@ public enum Reader {
     case .help:
       state.overlay = .help(offset: 0)
     case .stats:
-      state.openStats()
+      return state.openStats()
     case .redraw:
       return [.redraw]
     case .quit:

@@ -1,37 +1,61 @@
 import Foundation
 import QuireModel
 
-/// The statistics overlay: counted once when it opens (at a million papers that takes
-/// long enough to feel on every key), then scrolled.
+/// The statistics overlay. Counted once when it opens, never on a key or a scroll; a
+/// large library is counted on another core (about a second at a million papers), and
+/// the overlay says so meanwhile.
 public struct StatsView: Equatable, Sendable {
-  public var stats: ReadingStats
+  /// Nil while a background count is under way.
+  public var stats: ReadingStats?
   public var offset: Int
+  /// Which opening this is, so that a count asked for by an earlier one is not taken.
+  public var request: Int
 
   /// How many weeks the chart shows.
   public static let weeks = 12
 }
 
 extension AppState {
-  /// Counts the library on screen with the reading state as it is now.
-  func countStats() -> ReadingStats {
-    ReadingStats.count(
-      library: library, reading: reading, years: PaperYears.available(for: library, index: searchIndex), now: clock(),
-      timeZone: timeZone, weeks: StatsView.weeks)
+  /// A count of the library on screen with the reading state as it is now, to run here or
+  /// on another thread: it holds copies of the values, not the state.
+  public func statsCount() -> @Sendable () -> ReadingStats {
+    let (library, reading, now, timeZone) = (library, reading, clock(), timeZone)
+    let years = PaperYears.available(for: library, index: searchIndex)
+    return { ReadingStats.count(library: library, reading: reading, years: years, now: now, timeZone: timeZone, weeks: StatsView.weeks) }
   }
 
-  mutating func openStats() {
-    overlay = .stats(StatsView(stats: countStats(), offset: 0))
+  /// Opens the statistics, counted at once for a small library; a large one asks the
+  /// session to count them in the background (`.statsCounted` brings them).
+  mutating func openStats() -> [Effect] {
+    statsRequests += 1
+    if library.count < statsInBackgroundFrom {
+      overlay = .stats(StatsView(stats: statsCount()(), offset: 0, request: statsRequests))
+      return []
+    }
+    overlay = .stats(StatsView(stats: nil, offset: 0, request: statsRequests))
+    return [.countStats(request: statsRequests)]
+  }
+
+  /// Takes a background count, if the statistics it was asked for are still open.
+  mutating func takeStats(_ stats: ReadingStats, request: Int) {
+    guard case .stats(var view) = overlay, view.request == request else { return }
+    view.stats = stats
+    overlay = .stats(view)
   }
 
   /// The years of a large library come with the search index: counted again when it
   /// arrives while the statistics are open without them.
-  mutating func completeStatsYears() {
-    guard case .stats(var view) = overlay, view.stats.byYear == nil,
-      let years = PaperYears.available(for: library, index: searchIndex)
-    else { return }
-    view.stats = ReadingStats.count(
-      library: library, reading: reading, years: years, now: clock(), timeZone: timeZone, weeks: StatsView.weeks)
-    overlay = .stats(view)
+  mutating func completeStatsYears() -> [Effect] {
+    guard case .stats(let view) = overlay, let stats = view.stats, stats.byYear == nil,
+      PaperYears.available(for: library, index: searchIndex) != nil
+    else { return [] }
+    return openStats()
+  }
+
+  /// The statistics are open and being counted in the background.
+  public var isCountingStats: Bool {
+    if case .stats(let view) = overlay { return view.stats == nil }
+    return false
   }
 }
 
@@ -54,8 +78,10 @@ extension Reader {
       return []
     }
     // Kept within the text, so that scrolling back up starts at once.
-    let lines = StatsText.lines(view.stats, width: StatsOverlay.textWidth(box)).count
-    state.overlay = .stats(StatsView(stats: view.stats, offset: max(0, min(offset, lines - box.rows))))
+    let lines = StatsOverlay.lines(view, width: StatsOverlay.textWidth(box)).count
+    var moved = view
+    moved.offset = max(0, min(offset, lines - box.rows))
+    state.overlay = .stats(moved)
     return []
   }
 }
@@ -64,12 +90,17 @@ extension Reader {
 enum StatsOverlay {
   static func textWidth(_ inner: Rect) -> Int { max(1, inner.cols - 2) }
 
+  static func lines(_ view: StatsView, width: Int) -> [StyledLine] {
+    guard let stats = view.stats else { return [StyledLine("Counting…", .dim)] }
+    return StatsText.lines(stats, width: width)
+  }
+
   static func draw(_ view: StatsView, _ rect: Rect, _ grid: inout Grid) {
     grid.fill(rect)
     grid.box(rect, title: "Statistics · j/k scroll · other keys close", focused: true)
     let inner = rect.inner
     guard !inner.isEmpty else { return }
-    let lines = StatsText.lines(view.stats, width: textWidth(inner))
+    let lines = lines(view, width: textWidth(inner))
     let start = max(0, min(view.offset, lines.count - inner.rows))
     let end = inner.col + 1 + textWidth(inner)
     for (index, line) in lines.dropFirst(start).prefix(inner.rows).enumerated() {
