@@ -203,6 +203,7 @@ public enum Overlay: Equatable, Sendable {
   case views(ViewList)
   case confirmMarkAllRead(count: Int)
   case title(TitlePrompt)
+  case stats(StatsView)
 }
 
 /// The papers a query matched, kept so that typing one more character only looks again at
@@ -300,6 +301,15 @@ public struct AppState: Sendable {
   /// Papers marked for a bulk action, by id so that they stay marked when the list is
   /// sorted, filtered or read again.
   public internal(set) var marks: Set<PaperID> = []
+  /// Each paper's state before this session first changed it (changes merged from another
+  /// quire left out): what the summary printed on quitting compares with.
+  public internal(set) var sessionBase: [PaperID: PaperState] = [:]
+  public internal(set) var sessionStarted: Date
+  /// The zone whose weeks the statistics count in; fixed in tests.
+  var timeZone = TimeZone.current
+  /// Libraries from this size on have their statistics counted in the background.
+  var statsInBackgroundFrom = 100_000
+  var statsRequests = 0
   var detailCache: DetailCache?
   /// Unread papers in the library, kept up to date on every change rather than recounted.
   public internal(set) var unreadCount = 0
@@ -335,6 +345,7 @@ public struct AppState: Sendable {
     self.views = views + (offersNew && !views.contains { $0.name == Self.newView.name } ? [Self.newView] : [])
     self.sort = sort
     self.clock = clock
+    self.sessionStarted = clock()
     self.readingIndex = countsComing ? nil : ReadingIndex(reading: reading, library: library)
     self.reading = reading
     self.keymap = keymap

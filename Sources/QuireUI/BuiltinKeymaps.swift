@@ -60,6 +60,7 @@ bind t edit-tags
 bind T edit-title
 bind e edit-note
 bind U toggle-unread-only
+bind = stats
 
 # Undo, as far back as the session goes
 bind u undo
@@ -69,7 +70,6 @@ bind C-r redo
 bind m toggle-mark
 bind M mark-shown
 bind Esc clear-marks list
-
 
 # Links: the paper's URL, or its DOI or arXiv id made into one
 bind o open-link
@@ -169,6 +169,7 @@ bind r toggle-read
 bind A mark-all-read
 bind t edit-tags
 bind u toggle-unread-only
+bind = stats
 bind T edit-title
 bind e edit-note
 

@@ -30,6 +30,7 @@ public enum Command: String, CaseIterable, Sendable {
   case markShown = "mark-shown"
   case clearMarks = "clear-marks"
   case editTitle = "edit-title"
+  case stats
   case search
   case nextMatch = "next-match"
   case previousMatch = "previous-match"
@@ -87,6 +88,7 @@ public enum Command: String, CaseIterable, Sendable {
     case .openLink: return "open the paper's link (its URL, else its DOI or arXiv id) with $BROWSER or xdg-open"
     case .copyLink: return "show the paper's link; copy it to the clipboard too when the config says clipboard osc52"
     case .toggleUnreadOnly: return "show only unread papers / show all"
+    case .stats: return "statistics: papers read per week, read and unread by tag and by year"
     case .search: return "search as you type: the list narrows with every character (Enter keeps, Esc goes back)"
     case .nextMatch: return "go to the next match in the abstract"
     case .previousMatch: return "go to the previous match in the abstract"
@@ -128,6 +130,7 @@ public enum Command: String, CaseIterable, Sendable {
     case .toggleUnreadOnly: return "unread"
     case .undo: return "undo"
     case .toggleMark: return "mark"
+    case .stats: return "stats"
     case .search: return "search"
     case .filter: return "filter"
     case .sort: return "sort"

@@ -24,6 +24,13 @@ extension Reader {
       }
       scrollHelp(to: offset + (event.kind == .wheelDown ? wheelStep : -wheelStep), &state)
       return []
+    case .stats(let view):
+      if event.kind == .press {
+        if !layout.helpBox.contains(row: event.row, col: event.col) { state.overlay = nil }
+        return []
+      }
+      scrollStats(view, to: view.offset + (event.kind == .wheelDown ? wheelStep : -wheelStep), &state)
+      return []
     case .views(var list):
       viewListMouse(event, &list, &state)
       return []

@@ -25,6 +25,8 @@ public enum Message: Sendable, Equatable {
   /// The editor asked for by `.editNote` closed with the file saved: the note as it was
   /// handed over and as it came back (nil: none, or emptied).
   case noteEdited(PaperID, before: String?, after: String?)
+  /// The statistics counted in the background for the opening `request`.
+  case statsCounted(ReadingStats, request: Int)
 }
 
 /// The end of a background fetch, as the reader takes it in.
@@ -74,6 +76,9 @@ public enum Effect: Sendable, Equatable {
   case openLink(String)
   /// Put text on the system clipboard through the terminal (OSC 52).
   case copyToClipboard(String)
+  /// Count the statistics in the background (`AppState.statsCount`); `.statsCounted`
+  /// brings them.
+  case countStats(request: Int)
   case quit
 }
 
@@ -128,7 +133,11 @@ public enum Reader {
     case .indexReady(let index):
       state.adopt(index)
       state.clampScroll()
-      return []
+      return state.completeStatsYears()
+    case .statsCounted(let stats, let request):
+      state.takeStats(stats, request: request)
+      // Counted without years, and the index has come since.
+      return state.completeStatsYears()
     case .countsReady(let counts, let start):
       state.adoptCounts(counts, start: start)
       state.clampScroll()
@@ -170,6 +179,8 @@ public enum Reader {
     switch state.overlay {
     case .help(let offset):
       return helpKey(key, offset: offset, &state)
+    case .stats(let view):
+      return statsKey(key, view, &state)
     case .confirmMarkAllRead:
       state.overlay = nil
       if key == .char("y") || key == .char("Y") { return markAllShownRead(&state) }
@@ -311,6 +322,8 @@ public enum Reader {
       if state.message == nil { state.message = .info("view: \(state.viewName)") }
     case .help:
       state.overlay = .help(offset: 0)
+    case .stats:
+      return state.openStats()
     case .redraw:
       return [.redraw]
     case .quit:
@@ -339,7 +352,7 @@ public enum Reader {
     let now = state.clock()
     var changed = 0
     for index in state.shown {
-      let id = state.library[index].id
+      let id = state.library.id(at: index)
       var entry = state.reading[id]
       guard entry.status == .unread else { continue }
       entry.setStatus(.read, at: now)
@@ -526,6 +539,7 @@ extension AppState {
     }
     if !recordingPaused { history.record(id, from: old, to: new) }
     if unsavedBase[id] == nil { unsavedBase[id] = old }
+    if sessionBase[id] == nil { sessionBase[id] = old }
     reading[id] = new
     readingVersion += 1
     unsaved.insert(id)
@@ -537,9 +551,12 @@ extension AppState {
     let (wasUnsaved, status, base) = (unsaved.contains(id), saveStatus, unsavedBase[id])
     recordingPaused = true
     defer { recordingPaused = false }
+    let sessionBefore = sessionBase[id]
     setState(new, of: id)
     if !wasUnsaved { unsaved.remove(id) }
     unsavedBase[id] = base
+    // Not this session's doing: the quit summary leaves it out.
+    sessionBase[id] = sessionBefore
     saveStatus = status
   }
 

@@ -26,6 +26,9 @@ public enum Renderer {
     if case .views(let list) = state.overlay {
       drawViewList(list, state, layout.helpBox, &grid)
     }
+    if case .stats(let view) = state.overlay {
+      StatsOverlay.draw(view, keymap: state.keymap, layout.helpBox, &grid)
+    }
     return grid
   }
 
@@ -470,11 +473,16 @@ enum HelpOverlay {
     return out
   }
 
+  /// "Keys · j/k scroll · other keys close", with the keys in force, so that the emacs
+  /// keymap's boxes say C-n/C-p.
+  static func overlayTitle(_ name: String, _ keymap: Keymap) -> String {
+    let scroll = [Command.down, .up].compactMap { keymap.keys(for: $0, in: .list).first?.description }
+    return name + " · " + (scroll.count == 2 ? "\(scroll[0])/\(scroll[1]) scroll · " : "") + "other keys close"
+  }
+
   static func draw(_ state: AppState, offset: Int, _ rect: Rect, _ grid: inout Grid) {
     grid.fill(rect)
-    // The keys in force, so that the emacs keymap's help says C-n/C-p.
-    let scroll = [Command.down, .up].compactMap { state.keymap.keys(for: $0, in: .list).first?.description }
-    grid.box(rect, title: "Keys · " + (scroll.count == 2 ? "\(scroll[0])/\(scroll[1]) scroll · " : "") + "other keys close", focused: true)
+    grid.box(rect, title: overlayTitle("Keys", state.keymap), focused: true)
     let inner = rect.inner
     guard !inner.isEmpty else { return }
     let lines = lines(

@@ -11,7 +11,7 @@ struct QuireBench: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "quire-bench",
     abstract: "Measure quire on generated libraries (run with -c release).",
-    subcommands: [Search.self, Generate.self, Session.self, Run.self, ParseAll.self, Find.self, Save.self, Fetch.self]
+    subcommands: [Search.self, Generate.self, Session.self, Run.self, ParseAll.self, Find.self, Save.self, Fetch.self, StatsProbe.self]
   )
 }
 

@@ -15,7 +15,7 @@ struct Quire: ParsableCommand {
       Reading status and tags are saved to $XDG_DATA_HOME/quire/state.json (~/.local/share/quire/state.json); imported and fetched papers are kept beside it in library.jsonl. Subscriptions (quire subscribe, quire fetch, R in the reader) live in $XDG_CONFIG_HOME/quire/config. Keys: keymaps/default.keymap, or keymaps/emacs.keymap with --keymap emacs (or `keymap emacs` in the config), overridden by $XDG_CONFIG_HOME/quire/keymap.
       """,
     subcommands: [
-      Open.self, List.self, Import.self, Export.self, Note.self, Fetch.self, Subscribe.self, Unsubscribe.self, Subscriptions.self, Check.self, Keys.self,
+      Open.self, List.self, Import.self, Export.self, Note.self, Fetch.self, Subscribe.self, Unsubscribe.self, Subscriptions.self, Check.self, Keys.self, StatsCommand.self,
     ],
     defaultSubcommand: Open.self
   )
@@ -141,6 +141,9 @@ extension Quire {
         sessionStore: SessionStore(path: SessionStore.defaultPath(environment: options.environment)),
         terminal: terminal, libraryFile: options.file, environment: options.environment)
       if try !session.run() { throw ExitCode.failure }
+      // On the shell's screen, now the reader's is gone. The reader only runs with standard
+      // output on a terminal, so this goes to the user, never into a script's pipe.
+      print(session.state.sessionSummary.line)
     }
   }
 

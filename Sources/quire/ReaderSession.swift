@@ -16,6 +16,8 @@ struct ReaderSession {
   /// The reading state counted (read papers, tags in use), likewise: at a million papers
   /// it takes longer than the first screen.
   let counts = Background<(ReadingIndex, ReadingState)>()
+  /// The statistics view's numbers for a large library, and the opening they are for.
+  let stats = StatsInBackground()
   /// Messages from a background fetch, taken in by the loop.
   let inbox = Inbox()
   let config: Config
@@ -62,7 +64,7 @@ struct ReaderSession {
       let message: Message
       // While the counts are coming, look for them often: the header waits for them.
       // While the counts or a fetch are coming, look for them often.
-      switch terminal.read(milliseconds: !state.countsReady ? 20 : state.fetchActivity != nil ? 100 : 500) {
+      switch terminal.read(milliseconds: !state.countsReady || state.isCountingStats ? 20 : state.fetchActivity != nil ? 100 : 500) {
       case .key(let key): message = .key(key)
       case .mouse(let event): message = .mouse(event)
       case .resize(let size): message = .resize(size)
@@ -71,6 +73,9 @@ struct ReaderSession {
         message = .countsReady(built, start: start)
       case .idle where index.isReady:
         message = .indexReady(index.take()!)
+      case .idle where stats.isReady:
+        let (counted, request) = stats.take()!
+        message = .statsCounted(counted, request: request)
       case .idle:
         // A failed save is retried every few seconds while idle, and changes another
         // process saved are taken in.
@@ -112,6 +117,8 @@ struct ReaderSession {
             pending += openLink(url)
             full = true
           case .copyToClipboard(let text): pending += copyToClipboard(text)
+          case .countStats(let request):
+            stats.start(request: request, state.statsCount())
           case .saveSession:
             // How the list was left is a convenience: failing to keep it is worth a word, no more.
             do { try sessionStore.save(Session(sort: state.sort)) } catch { pending.append(.problem(error.description)) }
