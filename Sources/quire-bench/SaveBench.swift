@@ -64,7 +64,7 @@ extension QuireBench {
       for _ in 0..<changes {
         let id = ids.randomElement(using: &random)!
         let base = state[id]
-        state[id].status = state[id].status.toggled
+        state[id].setStatus(state[id].status.toggled, at: Date())
         let before = Self.size(store.journalPath)
         let begin = DispatchTime.now()
         try writer.save(state, changed: Set([id]), base: [id: base])
