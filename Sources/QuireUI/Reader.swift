@@ -280,7 +280,7 @@ public enum Reader {
       return []
     }
     var entry = state.reading[paper.id]
-    entry.status = entry.status.toggled
+    entry.setStatus(entry.status.toggled, at: state.clock())
     state.setState(entry, of: paper.id)
     state.message = .info(entry.status == .read ? "marked read" : "marked unread")
     return [.save]
@@ -292,7 +292,7 @@ public enum Reader {
       let id = state.library[index].id
       var entry = state.reading[id]
       guard entry.status == .unread else { continue }
-      entry.status = .read
+      entry.setStatus(.read, at: state.clock())
       state.setState(entry, of: id)
       changed += 1
     }

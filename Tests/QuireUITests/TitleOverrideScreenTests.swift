@@ -1,3 +1,4 @@
+import Foundation
 import QuireModel
 import Testing
 
@@ -50,5 +51,26 @@ struct TitleOverrideScreenTests {
     other.press(.char("/"))
     other.type("simple theory")
     #expect(other.shown == [3])
+  }
+}
+
+@Suite("The time a paper was read, in the reader")
+struct ReadTimeInReaderTests {
+  @Test("r records when, by the reader's clock, to the second; marking unread forgets it; so does mark all read")
+  func recorded() {
+    let moment = Date(timeIntervalSince1970: 1_795_996_025.6)
+    let library = BuiltinLibrary.load()
+    var state = AppState(
+      library: library, reading: ReadingState(), keymap: .builtinDefault, size: ScreenSize(rows: 30, cols: 120),
+      clock: { moment })
+    let id = library.id(at: 0)
+    state.press(.char("r"))
+    #expect(state.reading[id].status == .read)
+    #expect(state.reading[id].readAt == Date(timeIntervalSince1970: 1_795_996_025))
+    state.press(.char("r"))
+    #expect(state.reading[id] == PaperState())
+    _ = Reader.markAllShownRead(&state)
+    #expect(state.reading.papers.count == library.count)
+    #expect(state.reading.papers.values.allSatisfy { $0.readAt == Date(timeIntervalSince1970: 1_795_996_025) })
   }
 }
