@@ -16,7 +16,9 @@ extension Quire {
           quire list --count is:unread
         """)
 
-    @Argument(help: "Paper ids as `quire list` prints them, or unique beginnings of them.")
+    @Argument(
+      help: "Paper ids as `quire list` prints them, or unique beginnings of them.",
+      completion: .custom { _, _, prefix in StateCompletions.ids(startingWith: prefix) })
     var ids: [String]
 
     @Flag var status: StatusChoice
@@ -50,7 +52,8 @@ extension Quire {
     // Unrecognised arguments are the ids and tags, so that `-name` needs no `--`.
     @Argument(
       parsing: .allUnrecognized,
-      help: ArgumentHelp("Paper ids, +name to add a tag and -name to remove one, in any order.", valueName: "id|+tag|-tag"))
+      help: ArgumentHelp("Paper ids, +name to add a tag and -name to remove one, in any order.", valueName: "id|+tag|-tag"),
+      completion: .custom { _, _, prefix in StateCompletions.tagWords(startingWith: prefix) })
     var words: [String] = []
 
     @OptionGroup var target: StateTarget

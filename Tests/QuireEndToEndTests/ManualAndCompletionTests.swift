@@ -137,10 +137,24 @@ struct ManualAndCompletionTests {
     let scratch = try Scratch()
     defer { scratch.remove() }
     let tree = try await DescribedCommand.load(scratch)
+    let lines = ["quire "] + tree.subcommands.map { "quire \($0.path.last!) -" }
+    let answers = try await Self.bashCompletions(lines, scratch: scratch)
+    let top = try #require(answers["quire "], "\(answers)")
+    for command in tree.subcommands {
+      let name = command.path.last!
+      #expect(top.contains(name), "quire <Tab> does not offer \(name)")
+      let offered = try #require(answers["quire \(name) -"], "\(answers)")
+      for option in command.options where option.hasPrefix("--") {
+        #expect(offered.contains(option), "quire \(name) -<Tab> does not offer \(option): \(offered.sorted())")
+      }
+    }
+  }
+
+  /// What bash offers on Tab at the end of each line, with quire's script loaded.
+  static func bashCompletions(_ lines: [String], scratch: Scratch) async throws -> [String: Set<String>] {
     let script = try await scratch.runQuire(["--generate-completion-script", "bash"])
     #expect(script.status == 0, "\(script)")
     let file = try scratch.write("quire.bash", script.stdout)
-    // Completes the last word of each line given on standard input, as bash would on Tab.
     let driver = """
       source \(shellQuote(file))
       while IFS= read -r line; do
@@ -152,26 +166,32 @@ struct ManualAndCompletionTests {
       done
       """
     let driverFile = try scratch.write("driver.bash", driver)
-    let lines = ["quire "] + tree.subcommands.map { "quire \($0.path.last!) -" }
     let input = try scratch.write("input", lines.joined(separator: "\n") + "\n")
     var environment = scratch.environment
+    // The script runs quire itself to complete ids and tags.
     environment["PATH"] = (scratch.quire as NSString).deletingLastPathComponent + ":/usr/bin:/bin"
     let result = try await Run.process(
       try #require(installed("bash")), ["-c", "bash \(shellQuote(driverFile)) < \(shellQuote(input))"], environment: environment)
     #expect(result.status == 0, "\(result)")
-    let answers = Dictionary(uniqueKeysWithValues: result.stdoutLines.compactMap { line -> (String, Set<String>)? in
+    return Dictionary(uniqueKeysWithValues: result.stdoutLines.compactMap { line -> (String, Set<String>)? in
       let parts = line.components(separatedBy: " => ")
       return parts.count == 2 ? (parts[0], Set(parts[1].split(separator: " ").map(String.init))) : nil
     })
-    let top = try #require(answers["quire "], "\(result)")
-    for command in tree.subcommands {
-      let name = command.path.last!
-      #expect(top.contains(name), "quire <Tab> does not offer \(name)")
-      let offered = try #require(answers["quire \(name) -"], "\(result)")
-      for option in command.options where option.hasPrefix("--") {
-        #expect(offered.contains(option), "quire \(name) -<Tab> does not offer \(option): \(offered.sorted())")
-      }
-    }
+  }
+
+  @Test(.enabled(if: installed("bash") != nil, "bash is not installed"))
+  func bashCompletesPaperIDsAndTags() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    let ids = try await listedIDs(scratch)
+    #expect(try await scratch.runQuire(["tag", ids[0], "+theory", "+to-read"]).status == 0)
+    let first = String(ids[1].prefix(1))
+    let answers = try await Self.bashCompletions(
+      ["quire mark \(first)", "quire mark \(ids[2])", "quire tag \(ids[3]) +", "quire tag \(ids[3]) -th"], scratch: scratch)
+    #expect(answers["quire mark \(first)"] == Set(ids.filter { $0.hasPrefix(first) }), "\(answers)")
+    #expect(answers["quire mark \(ids[2])"] == [ids[2]], "\(answers)")
+    #expect(answers["quire tag \(ids[3]) +"] == ["+theory", "+to-read"], "\(answers)")
+    #expect(answers["quire tag \(ids[3]) -th"] == ["-theory"], "\(answers)")
   }
 
   @Test(arguments: ["zsh", "fish"])
