@@ -2,8 +2,8 @@ import Foundation
 
 /// Finds papers by the ids a user types: whole, as `quire list` prints them, or a unique
 /// beginning of one, as with git's commit ids.
-public struct PaperIDResolver {
-  public enum Answer: Equatable {
+public struct PaperIDResolver: Sendable {
+  public enum Answer: Equatable, Sendable {
     case found(PaperID)
     case unknown
     /// Every id it begins, in order.
