@@ -24,9 +24,11 @@ struct JSONLineWriter {
   mutating func append(_ paper: Paper, state: PaperState?) {
     raw("{\"id\":")
     string(paper.id.rawValue)
+    // The title the reader gave, where there is one: what they see, so what scripts see.
+    let shown = state.map { paper.titled(by: $0) } ?? paper
     raw(",\"title\":")
-    string(paper.displayTitle)
-    raw(paper.hasTitle ? ",\"untitled\":false" : ",\"untitled\":true")
+    string(shown.displayTitle)
+    raw(shown.hasTitle ? ",\"untitled\":false" : ",\"untitled\":true")
     raw(",\"authors\":")
     strings(paper.authors)
     raw(",\"year\":")
@@ -57,6 +59,17 @@ struct JSONLineWriter {
       if let note = state.note {
         raw(",\"note\":")
         string(note)
+      }
+      if state.title != nil {
+        // The listing's own title, which the paper's id comes from: an import reads it back
+        // as the listing's and "title" as the reader's, so the paper stays the same paper.
+        raw(",\"listedTitle\":")
+        string(paper.hasTitle ? paper.title : nil)
+      }
+      if state.status == .read, let readAt = state.readAt {
+        raw(",\"read\":\"")
+        ReadTime.append(readAt, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
       }
     }
     raw(",\"doi\":")

@@ -10,7 +10,10 @@ public enum ReadStatus: String, Sendable, Equatable {
 
 /// What the reader has done with one paper.
 public struct PaperState: Equatable, Sendable {
-  public var status: ReadStatus
+  /// Set to unread, the time read goes with it, whoever sets it.
+  public var status: ReadStatus {
+    didSet { if status == .unread { readAt = nil } }
+  }
   /// In the order they were added; never duplicated.
   public var tags: [String]
   /// The reader's own note on the paper; nil when there is none (never empty).

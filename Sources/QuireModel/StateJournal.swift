@@ -8,7 +8,9 @@ import Foundation
 
 /// The changes saved since state.json was last written whole, one line per changed paper:
 ///
-///     {"id": "3f2a9c0d11b4e7a8", "status": "read", "tags": ["theory"], "note": "…"}
+///     {"id": "3f2a9c0d11b4e7a8", "status": "read", "tags": ["theory"], "note": "…", "read": "2026-11-29T23:47:05Z"}
+///
+/// (the fields of a state.json line: see `StateStore.appendFields`).
 ///
 /// It is named after the state file with ".journal" added (`state.json.journal`) and lives
 /// beside it — beside the link's target when the state file is a symlink, so the two travel

@@ -69,9 +69,9 @@ struct StateLayoutParser {
     return queue.isComplete ? table.finished(dropping: queue.untouched) : nil
   }
 
-  /// The general reader drops papers that are unread, untagged and without a note.
+  /// The general reader drops papers that are unread, untagged, without a note or a title.
   private static func isUntouched(_ state: PaperState) -> Bool {
-    state.status == .unread && state.note == nil && state.tags.isEmpty
+    state.status == .unread && state.note == nil && state.tags.isEmpty && state.title == nil
   }
 
   /// One journal line, without its newline; nil when it is not in quire's layout.
@@ -98,7 +98,8 @@ struct StateLayoutParser {
     }
   }
 
-  /// `"status": "read", "tags": ["a", "b"], "note": "…"`, the note optional.
+  /// `"status": "read", "tags": ["a", "b"], "note": "…", "title": "…", "read": "2026-11-29T23:47:05Z"`,
+  /// the last three optional, in that order.
   private mutating func fields() -> PaperState? {
     var state = PaperState()
     guard literal("\"status\": \"") else { return nil }
@@ -130,6 +131,18 @@ struct StateLayoutParser {
     if literal(", \"note\": ") {
       guard let note = string() else { return nil }
       if !note.isEmpty { state.note = note }
+    }
+    if literal(", \"title\": ") {
+      guard let title = string() else { return nil }
+      if !title.isEmpty { state.title = title }
+    }
+    if literal(", \"read\": \"") {
+      // Exactly 20 bytes and a quote; anything else is left to the general path to explain.
+      guard bytes.count - at >= 21, bytes[at + 20] == 0x22,
+        let date = ReadTime.parse(UnsafeBufferPointer(rebasing: bytes[at..<at + 20]))
+      else { return nil }
+      at += 21
+      if state.status == .read { state.readAt = date }
     }
     return state
   }

@@ -156,7 +156,14 @@ public struct StateStore: Sendable {
     var papers: [PaperID: PaperState] = [:]
     papers.reserveCapacity(entries.count)
     for (id, value) in entries {
-      papers[PaperID(id)] = try paperState(value, id: id, path: path)
+      do {
+        papers[PaperID(id)] = try paperState(value, id: id, path: path)
+      } catch {
+        // JSONSerialization keeps no positions: the paper's line is found again to name it.
+        var located = error
+        if let line = StateFileLines.line(of: id, in: data) { located.reason = "line \(line): " + error.reason }
+        throw located
+      }
     }
     return ReadingState(papers: papers)
   }
@@ -184,6 +191,17 @@ public struct StateStore: Sendable {
     if let note = entry["note"] {
       guard let text = note as? String else { throw fail("\"note\" to be a string") }
       if !text.isEmpty { state.note = text }
+    }
+    if let title = entry["title"] {
+      guard let text = title as? String else { throw fail("\"title\" (the title you gave the paper) to be a string") }
+      if !text.isEmpty { state.title = text }
+    }
+    if let read = entry["read"] {
+      guard let text = read as? String, let date = ReadTime.parse(text) else {
+        throw fail("\"read\" to be the time it was read, in UTC to the second, like \"\(ReadTime.example)\"")
+      }
+      // Marked unread by hand without removing the time: the status decides.
+      if state.status == .read { state.readAt = date }
     }
     return state
   }
@@ -227,8 +245,8 @@ public struct StateStore: Sendable {
     return line
   }
 
-  /// `"status": "read", "tags": ["a", "b"], "note": "…"`: a paper's state in state.json and
-  /// in the journal alike.
+  /// `"status": "read", "tags": ["a", "b"], "note": "…", "title": "…", "read": "2026-11-29T23:47:05Z"`:
+  /// a paper's state in state.json and in the journal alike, the last three only when set.
   static func appendFields(of entry: PaperState, to line: inout [UInt8]) {
     line.append(contentsOf: Array("\"status\": \"\(entry.status.rawValue)\", \"tags\": [".utf8))
     for (n, tag) in entry.tags.enumerated() {
@@ -239,6 +257,16 @@ public struct StateStore: Sendable {
     if let note = entry.note {
       line.append(contentsOf: Array(", \"note\": ".utf8))
       appendJSONString(note, to: &line)
+    }
+    if let title = entry.title {
+      line.append(contentsOf: Array(", \"title\": ".utf8))
+      appendJSONString(title, to: &line)
+    }
+    // An unread paper has no time read, whatever a caller left in the field.
+    if entry.status == .read, let readAt = entry.readAt {
+      line.append(contentsOf: Array(", \"read\": \"".utf8))
+      ReadTime.append(readAt, to: &line)
+      line.append(0x22)
     }
   }
 

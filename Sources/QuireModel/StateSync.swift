@@ -91,11 +91,16 @@ struct StateLock {
 extension PaperState {
   /// Three-way merge of one paper: `base` is what this process last saw on disk, `ours` its
   /// change since, `theirs` what is on disk now. Each field this process changed keeps its
-  /// change; tags merge as sets, with removals on either side respected.
+  /// change; tags merge as sets, with removals on either side respected. The title override
+  /// merges as the note does, and the time read travels with the status.
   public static func merge(base: PaperState, ours: PaperState, theirs: PaperState) -> PaperState {
     var merged = theirs
-    // The time read travels with the status it belongs to.
-    if ours.status != base.status || ours.readAt != base.readAt { (merged.status, merged.readAt) = (ours.status, ours.readAt) }
+    // The time read belongs to the status: taken from whichever side's status is kept, so
+    // a paper is never read with the other side's time, nor unread with a time.
+    if ours.status != base.status || ours.readAt != base.readAt {
+      merged.status = ours.status
+      merged.readAt = ours.readAt
+    }
     if ours.note != base.note { merged.note = ours.note }
     if ours.title != base.title { merged.title = ours.title }
     if ours.tags != base.tags {

@@ -16,7 +16,10 @@ public enum PaperDetail {
     func add(_ text: String, _ role: Role) {
       for line in TerminalText.wrap(text, width: width) { out.append(DetailLine(text: line, role: role)) }
     }
-    add(paper.displayTitle, paper.hasTitle ? .title : .label)
+    let shown = paper.titled(by: state)
+    add(shown.displayTitle, shown.hasTitle ? .title : .label)
+    // The listing's own title stays in sight: it is what other tools and exports cite.
+    if state.title != nil { add("your title; listed as " + (paper.hasTitle ? "“\(paper.displayTitle)”" : "untitled"), .dim) }
     if !paper.authors.isEmpty { add(paper.authors.joined(separator: ", "), .normal) }
     var facts: [String] = []
     if let venue = paper.venue { facts.append(venue) }

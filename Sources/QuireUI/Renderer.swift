@@ -70,8 +70,8 @@ public enum Renderer {
     let end = min(state.shown.count, state.listOffset + inner.rows)
     guard state.listOffset < end else { return }
     for position in state.listOffset..<end {
-      let paper = state.library[state.shown[position]]
-      let entry = state.reading[paper.id]
+      let entry = state.reading[state.library.id(at: state.shown[position])]
+      let paper = state.library[state.shown[position]].titled(by: entry)
       let row = inner.row + position - state.listOffset
       let isSelected = position == state.selected
       var col = inner.col

@@ -27,6 +27,9 @@ extension QuireBench {
     @Option(help: .hidden)
     var timeLoadOf: String?
 
+    @Flag(help: "Leave out the times papers were read and the titles given, as in states saved before quire kept them.")
+    var withoutTimes = false
+
     func run() throws {
       // Loads are timed in a fresh process each, as quire starts: not in one whose memory
       // is already full of the state made here.
@@ -36,7 +39,7 @@ extension QuireBench {
         print(Self.milliseconds(since: start), state.papers.count)
         return
       }
-      let (reading, ids) = Self.makeState(papers: papers)
+      let (reading, ids) = Self.makeState(papers: papers, times: !withoutTimes)
       let root = folder ?? NSTemporaryDirectory() + "quire-bench-save-\(getpid())"
       defer { if folder == nil { try? FileManager.default.removeItem(atPath: root) } }
       let store = StateStore(path: root + "/quire/state.json")
@@ -61,7 +64,7 @@ extension QuireBench {
       for _ in 0..<changes {
         let id = ids.randomElement(using: &random)!
         let base = state[id]
-        state[id].status = state[id].status.toggled
+        state[id].setStatus(state[id].status.toggled, at: Date())
         let before = Self.size(store.journalPath)
         let begin = DispatchTime.now()
         try writer.save(state, changed: Set([id]), base: [id: base])
@@ -102,9 +105,12 @@ extension QuireBench {
     }
 
     /// The papers' state as SyntheticLibrary makes it, with ids made directly rather than
-    /// from generated papers, and a note on one entry in a hundred.
-    static func makeState(papers: Int) -> (ReadingState, [PaperID]) {
+    /// from generated papers, and a note on one entry in a hundred. With `times`, every read
+    /// paper has the time it was read and one entry in two hundred a title of the reader's:
+    /// drawn from their own generator, so that the papers, tags and notes are the same either way.
+    static func makeState(papers: Int, times: Bool = true) -> (ReadingState, [PaperID]) {
       var random = SeededRandom(seed: 42)
+      var moments = SeededRandom(seed: 43)
       var entries: [PaperID: PaperState] = [:]
       var ids: [PaperID] = []
       ids.reserveCapacity(papers)
@@ -120,6 +126,10 @@ extension QuireBench {
           if !state.tags.contains(tag) { state.tags.append(tag) }
         }
         if Int.random(in: 0..<100, using: &random) == 0 { state.note = "See §3, \"the bound\".\nCompare with Erdős." }
+        if times {
+          if read { state.readAt = Date(timeIntervalSince1970: Double(Int.random(in: 1_500_000_000..<1_800_000_000, using: &moments))) }
+          if Int.random(in: 0..<200, using: &moments) == 0 { state.title = "A title of my own, \"quoted\"" }
+        }
         entries[id] = state
       }
       return (ReadingState(papers: entries), ids)

@@ -200,8 +200,12 @@ extension ImportFastPathTests {
     state.status = .read
     state.tags = ["a \"tag\"", "ünï"]
     state.note = "a note\nover two lines\u{85}"
+    var titled = state
+    titled.title = "\u{202E}my \"own\" title\u{1b}"
+    titled.readAt = Date(timeIntervalSince1970: 1_795_996_025)
     for paper in papers.prefix(300) {
       #expect(PaperExport.jsonLine(paper, state: state) == ReferenceExport.jsonLine(paper, state: state))
+      #expect(PaperExport.jsonLine(paper, state: titled) == ReferenceExport.jsonLine(paper, state: titled))
     }
   }
 }

@@ -56,8 +56,9 @@ enum ReferenceExport {
     let s = StateStore.jsonString
     var fields: [String] = []
     fields.append("\"id\":\(s(paper.id.rawValue))")
-    fields.append("\"title\":\(s(paper.displayTitle))")
-    fields.append("\"untitled\":\(paper.hasTitle ? "false" : "true")")
+    let shown = state.map { paper.titled(by: $0) } ?? paper
+    fields.append("\"title\":\(s(shown.displayTitle))")
+    fields.append("\"untitled\":\(shown.hasTitle ? "false" : "true")")
     fields.append("\"authors\":[\(paper.authors.map(s).joined(separator: ","))]")
     fields.append("\"year\":\(paper.year.map(String.init) ?? "null")")
     fields.append("\"venue\":\(paper.venue.map(s) ?? "null")")
@@ -71,6 +72,8 @@ enum ReferenceExport {
       fields.append("\"status\":\(s(state.status.rawValue))")
       fields.append("\"tags\":[\(state.tags.map(s).joined(separator: ","))]")
       if let note = state.note { fields.append("\"note\":\(s(note))") }
+      if state.title != nil { fields.append("\"listedTitle\":\(paper.hasTitle ? s(paper.title!) : "null")") }
+      if state.status == .read, let readAt = state.readAt { fields.append("\"read\":\(s(Timestamp.iso(readAt)))") }
     }
     fields.append("\"doi\":\(paper.doi.map(s) ?? "null")")
     fields.append("\"arxiv\":\(paper.arxiv.map(s) ?? "null")")

@@ -183,6 +183,23 @@ struct SearchIndexTests {
     #expect(try Self.found("-is:read gan", in: library, reading: reading) == [1])
   }
 
+  @Test("a title the reader gave is found by title: and by plain words, as is the listing's own")
+  func titleOverrides() throws {
+    let library = Self.sample
+    var reading = ReadingState()
+    reading[library.papers[2].id] = PaperState(title: "Zebrafish Über-results")
+    reading[PaperID("not-in-this-library")] = PaperState(title: "zebrafish elsewhere")
+    #expect(try Self.found("title:zebrafish", in: library, reading: reading) == [2])
+    #expect(try Self.found("zebra", in: library, reading: reading) == [2])
+    #expect(try Self.found("title:uber", in: library, reading: reading) == [2])
+    #expect(try Self.found("-title:zebrafish", in: library, reading: reading) == [0, 1, 3])
+    // A titled paper given another title is found by either.
+    reading[library.papers[1].id] = PaperState(title: "Adversarial zoo")
+    #expect(try Self.found("title:everyone", in: library, reading: reading) == [1])
+    #expect(try Self.found("title:zoo", in: library, reading: reading) == [1])
+    #expect(try Self.found("zoo or zebrafish", in: library, reading: reading) == [1, 2])
+  }
+
   @Test("years and dates added; papers without one match neither")
   func yearsAndAdded() throws {
     #expect(try Self.found("year:2015", in: Self.sample) == [0])
@@ -405,7 +422,8 @@ struct SearchIndexPropertyTests {
       reading[paper.id] = PaperState(
         status: Bool.random(using: &rng) ? .read : .unread,
         tags: Array(Set((0..<Int.random(in: 0...2, using: &rng)).map { _ in pick(tags, &rng) })),
-        note: Bool.random(using: &rng) ? phrase(1...6, &rng) : nil)
+        note: Bool.random(using: &rng) ? phrase(1...6, &rng) : nil,
+        title: Int.random(in: 0..<4, using: &rng) == 0 ? phrase(1...4, &rng) : nil)
     }
     reading[PaperID("elsewhere")] = PaperState(status: .read, tags: ["gan"], note: "deep")
     return reading
@@ -477,8 +495,12 @@ struct ReadingIndexTests {
       (2, PaperState(status: .read, note: "Kanji ノート")), (3, PaperState(tags: ["x"])),
       (0, PaperState()), (1, PaperState(status: .read)), (3, PaperState(note: "smith again")),
       (2, PaperState(tags: ["theorie"])), (1, PaperState(tags: ["gan"])),
+      (3, PaperState(title: "Zebrafish")), (0, PaperState(title: "zebra crossing", readAt: nil)), (3, PaperState()),
     ]
-    let queries = ["is:read", "-is:read", "tag:theorie", "theor", "gan", "note:smith", "ノート", "x or kanji", "tag:gan is:unread"]
+    let queries = [
+      "is:read", "-is:read", "tag:theorie", "theor", "gan", "note:smith", "ノート", "x or kanji", "tag:gan is:unread",
+      "title:zebra", "zebrafish", "-title:zebra",
+    ]
     for (paper, state) in changes {
       reading[library[paper].id] = state
       kept.update(paper, to: state)

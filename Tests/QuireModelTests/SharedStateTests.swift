@@ -209,11 +209,49 @@ struct SharedStateTests {
   }
 
   static let paperState = zip(
-    Gen.bool, Gen.element(of: ["a", "b", "c", "d"]).map { $0 ?? "a" }.array(of: 0...4), Gen.int(in: 0...2)
-  ).map { read, tags, note in
+    Gen.bool, Gen.element(of: ["a", "b", "c", "d"]).map { $0 ?? "a" }.array(of: 0...4), Gen.int(in: 0...2),
+    Gen.int(in: 0...2), Gen.int(in: 0...2)
+  ).map { read, tags, note, title, time in
     var unique: [String] = []
     for tag in tags where !unique.contains(tag) { unique.append(tag) }
-    return PaperState(status: read ? .read : .unread, tags: unique, note: [nil, "x", "y"][note])
+    return PaperState(
+      status: read ? .read : .unread, tags: unique, note: [nil, "x", "y"][note], title: [nil, "T", "U"][title],
+      readAt: Date(timeIntervalSince1970: 1_795_000_000 + Double(time) * 86_400))
+  }
+
+  @Test("merge: the title merges as the note does; the time read travels with the status")
+  func mergeTitleAndTime() async {
+    await propertyCheck(count: 300, input: zip(Self.paperState, Self.paperState, Self.paperState)) { base, ours, theirs in
+      let merged = PaperState.merge(base: base, ours: ours, theirs: theirs)
+      #expect(merged.title == (ours.title != base.title ? ours.title : theirs.title))
+      // Status and time come from one side together, never one from each.
+      let side = ours.status != base.status || ours.readAt != base.readAt ? ours : theirs
+      #expect(merged.status == side.status && merged.readAt == side.readAt)
+      #expect(merged.status == .read || merged.readAt == nil)
+    }
+  }
+
+  @Test("two quires: one renames a paper, the other reads it; both changes and the time are kept")
+  func titleAndTimeFromTwoProcesses() throws {
+    var start = ReadingState()
+    start[PaperID("p")] = PaperState(tags: ["t"])
+    try StateStore(path: path).save(start)
+    let one = try Process(path: path)
+    let two = try Process(path: path)
+    let moment = Date(timeIntervalSince1970: 1_795_996_025)
+    one.change("p") { $0.title = "A better title" }
+    two.change("p") { $0.setStatus(.read, at: moment) }
+    try one.save()
+    try two.save()
+    let expected = PaperState(status: .read, tags: ["t"], title: "A better title", readAt: moment)
+    #expect(try onDisk()[PaperID("p")] == expected)
+    try one.refresh()
+    #expect(one.state[PaperID("p")] == expected)
+    // Marked unread on one side: the time goes with it, even though the other side's read stays in its base.
+    one.change("p") { $0.setStatus(.unread, at: moment) }
+    try one.save()
+    try two.refresh()
+    #expect(two.state[PaperID("p")] == PaperState(tags: ["t"], title: "A better title"))
   }
 
   @Test("merge: one side unchanged gives the other; both sides' tag changes combine")

@@ -424,15 +424,31 @@ struct StateStoreTests {
     "null", "read",
   ]
   static let text = Gen.element(of: pieces).map { $0 ?? "" }.array(of: 0...5).map { $0.joined() }
-  static let entry = zip(Gen.bool, text.array(of: 0...4), Gen.int(in: 0...2), text).map { read, tags, note, noteText in
-    PaperState(status: read ? .read : .unread, tags: tags, note: note == 0 ? nil : noteText)
+  /// Titles the reader may give: the hostile pieces, quotes, right-to-left text and
+  /// titles far longer than a line.
+  static let title = zip(Gen.int(in: 0...4), text, Gen.int(in: 1...400)).map { kind, piece, length -> String? in
+    switch kind {
+    case 0: return nil
+    case 1: return piece
+    case 2: return "\u{202E}עברית \"" + piece + "\" العربية\u{2066}"
+    case 3: return String(repeating: "Long \"title\" " + piece, count: length)
+    default: return "\u{1b}[31m" + piece + "\u{7}"
+    }
+  }
+  /// Times across the years the form holds, to the second.
+  static let readAt = Gen.int(in: -62_167_219_200...253_402_300_799).map { Date(timeIntervalSince1970: Double($0)) }
+  static let entry = zip(Gen.bool, text.array(of: 0...4), Gen.int(in: 0...2), text, title, readAt).map {
+    read, tags, note, noteText, title, readAt in
+    PaperState(status: read ? .read : .unread, tags: tags, note: note == 0 ? nil : noteText, title: title, readAt: readAt)
   }
   static let entries = zip(text, entry).array(of: 0...12)
 
   /// JSONSerialization drops a byte order mark that starts a string; the fast reader leaves
   /// such strings to it.
   static func hasByteOrderMark(_ entries: [(String, PaperState)]) -> Bool {
-    entries.contains { id, entry in ([id] + entry.tags + [entry.note ?? ""]).contains { $0.unicodeScalars.contains("\u{feff}") } }
+    entries.contains { id, entry in
+      ([id] + entry.tags + [entry.note ?? "", entry.title ?? ""]).contains { $0.unicodeScalars.contains("\u{feff}") }
+    }
   }
 
   static func state(_ entries: [(String, PaperState)]) -> ReadingState {
@@ -475,6 +491,8 @@ struct StateStoreTests {
         var fields = "\"status\": \"\(entry.status.rawValue)\", \"tags\": ["
           + entry.tags.map { Self.escapedOtherwise($0, style: style) }.joined(separator: ", ") + "]"
         if let note = entry.note { fields += ", \"note\": " + Self.escapedOtherwise(note, style: style) }
+        if let title = entry.title { fields += ", \"title\": " + Self.escapedOtherwise(title, style: style) }
+        if let readAt = entry.readAt { fields += ", \"read\": \"" + ReadTime.text(readAt) + "\"" }
         return "    " + Self.escapedOtherwise(id, style: style) + ": {" + fields + "}"
       }
       var file = String(decoding: StateStore.header, as: UTF8.self)

@@ -15,9 +15,10 @@ public enum Exporter {
     switch format {
     case .jsonl: return papers.map { PaperExport.jsonLine($0, state: states($0.id)) + "\n" }.joined()
     case .bibtex: return bibtex(papers, states: states)
-    case .cslJSON: return cslJSON(papers)
-    case .ris: return ris(papers)
-    case .markdown: return markdown(papers, states: states)
+    // Other tools get the title the reader gave: it is the one they chose to cite.
+    case .cslJSON: return cslJSON(papers.map { $0.titled(by: states($0.id)) })
+    case .ris: return ris(papers.map { $0.titled(by: states($0.id)) })
+    case .markdown: return markdown(papers.map { $0.titled(by: states($0.id)) }, states: states)
     }
   }
 
@@ -90,8 +91,9 @@ public enum Exporter {
       let key = own ?? generated
       let type = paper.extra["bibtex:type"].flatMap { $0.allSatisfy { $0.isLetter } ? $0 : nil } ?? "article"
       var fields: [(String, String)] = []
+      let state = states(paper.id)
       // Double braces keep the title's case: styles and pandoc would lower-case it.
-      if let title = paper.title { fields.append(("title", "{" + bibtexValue(title) + "}")) }
+      if let title = state.title ?? paper.title { fields.append(("title", "{" + bibtexValue(title) + "}")) }
       if !paper.authors.isEmpty { fields.append(("author", bibtexValue(paper.authors.joined(separator: " and ")))) }
       if let venue = paper.venue {
         // The venue goes in the field its entry type reads it from.
@@ -119,9 +121,11 @@ public enum Exporter {
         let value = paper.extra[name]!
         fields.append((name, Self.balanced(value) ? "{\(value)}" : bibtexValue(value)))
       }
-      let state = states(paper.id)
       fields.append(("quire-id", "{\(paper.id.rawValue)}"))
       fields.append(("quire-status", "{\(state.status.rawValue)}"))
+      if state.status == .read, let readAt = state.readAt { fields.append(("quire-read", "{\(ReadTime.text(readAt))}")) }
+      // The listing's own title, which the paper's id comes from, so an import finds the same paper.
+      if state.title != nil { fields.append(("quire-listed-title", "{" + bibtexValue(paper.title ?? "") + "}")) }
       if !state.tags.isEmpty { fields.append(("keywords", bibtexValue(state.tags.joined(separator: ", ")))) }
       out += "@\(type){\(key),\n" + fields.map { "  \($0.0) = \($0.1)" }.joined(separator: ",\n") + "\n}\n\n"
     }

@@ -6,6 +6,7 @@ extension BibTeXEntry {
   static let mappedFields: Set<String> = [
     "title", "author", "editor", "journal", "booktitle", "howpublished", "school", "institution", "publisher",
     "year", "abstract", "doi", "eprint", "archiveprefix", "eprinttype", "url", "quire-id", "quire-status", "keywords",
+    "quire-listed-title", "quire-read",
   ]
 
   public func listing(file: String) -> Listing {
@@ -13,7 +14,8 @@ extension BibTeXEntry {
     listing.extra["bibtex:type"] = type
     if !key.isEmpty { listing.extra["bibtex:key"] = key }
     for (name, value) in fields where !Self.mappedFields.contains(name) { listing.extra[name] = value }
-    if let title = self["title"].map(TeXText.toUnicode), !title.isEmpty { listing.title = title }
+    // quire's export puts the title the reader gave in "title" and the listing's own here.
+    if let title = (self["quire-listed-title"] ?? self["title"]).map(TeXText.toUnicode), !title.isEmpty { listing.title = title }
     listing.authors = Self.names(self["author"] ?? self["editor"] ?? "")
     for field in ["journal", "booktitle", "howpublished", "school", "institution", "publisher"] {
       if let venue = self[field].map(TeXText.toUnicode), !venue.isEmpty {
@@ -40,7 +42,9 @@ extension BibTeXEntry {
     return listing
   }
 
-  /// The reading state quire's own export wrote: `quire-status` and tags in `keywords`.
+  /// The reading state quire's own export wrote: `quire-status`, tags in `keywords`, the
+  /// time read in `quire-read`, and the reader's title in `title` when `quire-listed-title`
+  /// holds the listing's.
   var carriedState: PaperState {
     var state = PaperState()
     if let status = self["quire-status"].flatMap({ ReadStatus(rawValue: Self.trimmingWhitespaces($0)) }) {
@@ -49,6 +53,12 @@ extension BibTeXEntry {
     for tag in (self["keywords"] ?? "").split(separator: ",").map({ ReadingState.normalizeTag(TeXText.toUnicode(String($0))) })
     where !tag.isEmpty && !state.tags.contains(tag) {
       state.tags.append(tag)
+    }
+    if self["quire-listed-title"] != nil, let given = self["title"].map(TeXText.toUnicode), !given.isEmpty {
+      state.title = given
+    }
+    if state.status == .read, let read = self["quire-read"].flatMap({ Timestamp.parse(Self.trimmingWhitespaces($0)) }) {
+      state.readAt = read
     }
     return state
   }

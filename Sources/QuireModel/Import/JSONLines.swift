@@ -1,7 +1,8 @@
 import Foundation
 
 /// Reads quire's own JSON Lines, as `quire list` prints them: one paper a line, with its
-/// reading status and tags, so that an export comes back as it went out.
+/// reading status, tags, note, the title the reader gave and when they read it, so that an
+/// export comes back as it went out.
 public struct JSONLinesParser {
   public struct Result: Sendable {
     public var listings: [Listing]
@@ -87,7 +88,14 @@ struct StoredLine {
 
   static func decode(_ paper: JSONValue) -> Swift.Result<StoredLine, Problem> {
     var listing = Listing(source: SourceLocation(file: "", line: 0))
-    if paper["untitled"]?.bool != true, let title = paper["title"]?.string, !title.isEmpty { listing.title = title }
+    var state = PaperState()
+    if let listed = paper["listedTitle"] {
+      // Written with a title the reader gave: "title" is theirs, this the listing's own.
+      if let title = listed.string, !title.isEmpty { listing.title = title }
+      if let given = paper["title"]?.string, !given.isEmpty { state.title = given }
+    } else if paper["untitled"]?.bool != true, let title = paper["title"]?.string, !title.isEmpty {
+      listing.title = title
+    }
     listing.authors = paper["authors"]?.strings ?? []
     listing.year = paper["year"]?.int
     listing.venue = paper["venue"]?.string
@@ -109,8 +117,8 @@ struct StoredLine {
     if listing.title == nil && listing.abstract == nil && listing.authors.isEmpty {
       return .failure(Problem(column: 1, message: "expected a paper with a title, authors or an abstract"))
     }
-    var state = PaperState()
     if let status = paper["status"]?.string.flatMap(ReadStatus.init(rawValue:)) { state.status = status }
+    if state.status == .read, let read = paper["read"]?.string.flatMap(Timestamp.parse) { state.readAt = read }
     if let note = paper["note"]?.string, !note.isEmpty { state.note = note }
     for tag in (paper["tags"]?.strings ?? []).map(ReadingState.normalizeTag) where !tag.isEmpty && !state.tags.contains(tag) {
       state.tags.append(tag)

@@ -327,7 +327,7 @@ extension Query {
         return TextNormalizer.key(haystack).contains(needle)
       }
       switch field {
-      case .title: return has(paper.title)
+      case .title: return has(paper.title) || has(state.title)
       case .author: return paper.authors.contains(where: has)
       case .venue: return has(paper.venue)
       case .tag: return state.tags.contains { TextNormalizer.key($0) == needle }
@@ -338,7 +338,7 @@ extension Query {
       case .arxiv: return has(paper.arxiv)
       case nil:
         return has(paper.title) || paper.authors.contains(where: has) || has(paper.venue) || has(paper.abstract)
-          || state.tags.contains(where: has) || has(state.note)
+          || state.tags.contains(where: has) || has(state.note) || has(state.title)
       }
     }
   }

@@ -89,7 +89,11 @@ extension Library {
     case .added:
       return Self.sort(all, descending: order.descending) { papers[$0].added }
     case .title:
-      let keys = papers.map { TextNormalizer.key($0.compactLabel) }
+      var keys = papers.map { TextNormalizer.key($0.compactLabel) }
+      // Sorted by the title the reader sees: theirs, where they gave one.
+      for (id, entry) in reading.papers {
+        if let title = entry.title, let index = index(of: id) { keys[index] = TextNormalizer.key(title) }
+      }
       return Self.sort(all, descending: order.descending) { keys[$0].isEmpty ? nil : keys[$0] }
     case .author:
       let keys = papers.map { paper in paper.familyNames.first.map(TextNormalizer.key) }

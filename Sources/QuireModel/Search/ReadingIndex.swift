@@ -1,5 +1,5 @@
 /// The reading state arranged for searching: which papers (by library index) are read,
-/// which carry each tag, and their notes, already folded. The reader keeps one up to date
+/// which carry each tag, and their notes and the titles the reader gave, already folded. The reader keeps one up to date
 /// change by change, so a search never maps ids to papers or folds a tag again: with tens
 /// of thousands of papers touched that would cost more than the search itself.
 public struct ReadingIndex: Sendable, Equatable {
@@ -10,6 +10,9 @@ public struct ReadingIndex: Sendable, Equatable {
   private(set) var papersByTag: [String: PaperSet] = [:]
   /// Folded notes, by paper.
   private(set) var notes: [Int: String] = [:]
+  /// Folded titles the reader gave, by paper: found by `title:` and plain words, besides the
+  /// listing's own title, which the search index holds.
+  private(set) var titles: [Int: String] = [:]
 
   /// How often each tag (as written) was used by papers in the library when the index was
   /// built (`update` leaves it alone): counted here so the reader need not look every
@@ -36,6 +39,7 @@ public struct ReadingIndex: Sendable, Equatable {
       guard let index = lookup.index(of: id) else { continue }
       if state.status == .read { read.insert(index) }
       if let note = state.note { notes[index] = TextNormalizer.key(note) }
+      if let title = state.title { titles[index] = TextNormalizer.key(title) }
       for tag in state.tags {
         let number: Int
         if let known = numbers[tag] {
@@ -74,5 +78,6 @@ public struct ReadingIndex: Sendable, Equatable {
     }
     for key in tags { papersByTag[key, default: PaperSet(capacity: read.capacity)].insert(paper) }
     notes[paper] = state.note.map(TextNormalizer.key)
+    titles[paper] = state.title.map(TextNormalizer.key)
   }
 }

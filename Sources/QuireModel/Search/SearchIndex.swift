@@ -276,7 +276,9 @@ private struct Evaluation {
     if key.isEmpty { return candidates }
     let needle = Needle(key)
     switch field {
-    case .title: return index.search(needle, in: .title ... .title, among: candidates)
+    case .title:
+      let found = index.search(needle, in: .title ... .title, among: candidates)
+      return found.union(papers(among: candidates.subtracting(found), withTitles: needle.isFound))
     case .author: return index.search(needle, in: .authors ... .authors, among: candidates)
     case .venue: return index.search(needle, in: .venue ... .venue, among: candidates)
     case .abstract: return index.search(needle, in: .abstract ... .abstract, among: candidates)
@@ -294,6 +296,7 @@ private struct Evaluation {
       found.formUnion(index.search(needle, in: .abstract ... .abstract, among: candidates.subtracting(found)))
       found.formUnion(papers(among: candidates.subtracting(found), taggedWith: needle.isFound))
       found.formUnion(papers(among: candidates.subtracting(found), withNotes: needle.isFound))
+      found.formUnion(papers(among: candidates.subtracting(found), withTitles: needle.isFound))
       return found
     }
   }
@@ -303,6 +306,14 @@ private struct Evaluation {
     var found = PaperSet(capacity: candidates.capacity)
     if candidates.isEmpty { return found }
     for (tag, papers) in reading.papersByTag where test(tag) { found.formUnion(papers.intersection(candidates)) }
+    return found
+  }
+
+  /// The candidates with a title of the reader's (folded) that passes the test.
+  func papers(among candidates: PaperSet, withTitles test: (String) -> Bool) -> PaperSet {
+    var found = PaperSet(capacity: candidates.capacity)
+    if candidates.isEmpty { return found }
+    for (paper, title) in reading.titles where candidates.contains(paper) && test(title) { found.insert(paper) }
     return found
   }
 
