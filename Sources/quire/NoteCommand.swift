@@ -23,7 +23,7 @@ extension Quire {
     func run() throws {
       let environment = ProcessInfo.processInfo.environment
       let library = try LibraryOptions.loadLibrary(file: file, environment: environment)
-      let paper = try PaperLookup.find(id, in: library)
+      let paper = try PaperLookup.find([id], in: library)[0]
       let store = StateStore(path: state ?? StateStore.defaultPath(environment: environment))
       let (reading, mark) = try LibraryOptions.loadState(path: store.path)
       let before = reading[paper]
@@ -47,28 +47,6 @@ extension Quire {
         }
         print(note == nil ? "note removed from \(paper)" : "note saved for \(paper)")
       }
-    }
-  }
-}
-
-/// A paper named on the command line by its id.
-enum PaperLookup {
-  /// The paper whose id is `text`, or the only one whose id starts with it.
-  static func find(_ text: String, in library: Library) throws -> PaperID {
-    let wanted = text.trimmingCharacters(in: .whitespaces).lowercased()
-    guard !wanted.isEmpty else { throw QuireFailure(message: "expected a paper id, as `quire list` prints it") }
-    if library.index(of: PaperID(wanted)) != nil { return PaperID(wanted) }
-    var matches: [PaperID] = []
-    for index in 0..<library.count {
-      let id = library.id(at: index)
-      if id.rawValue.hasPrefix(wanted) { matches.append(id) }
-      if matches.count > 3 { break }
-    }
-    switch matches.count {
-    case 1: return matches[0]
-    case 0: throw QuireFailure(message: "no paper has the id '\(text)' in \(library.name); `quire list` prints every paper with its id")
-    default:
-      throw QuireFailure(message: "'\(text)' is the start of several papers' ids (\(matches.prefix(3).map(\.rawValue).joined(separator: ", "))…); give more of it")
     }
   }
 }

@@ -156,23 +156,7 @@ struct StateTarget: ParsableArguments {
   /// The papers the words name, each once, in the order named; an unknown or ambiguous id
   /// is an error that names it, before anything is changed.
   func resolve(_ words: [String]) throws -> [PaperID] {
-    let library = try LibraryOptions.loadLibrary(file: file, environment: environment)
-    let resolver = PaperIDResolver(ids: (0..<library.count).map(library.id(at:)))
-    var found: [PaperID] = []
-    var problems: [String] = []
-    for word in words {
-      switch resolver.resolve(word) {
-      case .found(let id): if !found.contains(id) { found.append(id) }
-      case .unknown: problems.append("no paper has the id \(word) (ids are as `quire list` prints them)")
-      case .ambiguous(let ids):
-        let shown = ids.prefix(4).map(\.rawValue).joined(separator: ", ")
-        problems.append("\(word) begins \(ids.count) papers' ids (\(shown)\(ids.count > 4 ? ", …" : "")); give more of it")
-      }
-    }
-    guard problems.isEmpty else {
-      throw QuireFailure(message: problems.joined(separator: "\n") + "\nnothing changed")
-    }
-    return found
+    try PaperLookup.find(words, in: LibraryOptions.loadLibrary(file: file, environment: environment))
   }
 
   /// Changes the papers' states and saves them the way a reader saves: under the state's
@@ -199,5 +183,29 @@ struct StateTarget: ParsableArguments {
       throw QuireFailure(message: error.description)
     }
     return (base.count, papers.count - base.count)
+  }
+}
+
+/// Papers named on the command line by their ids (`quire mark`, `quire tag`, `quire note`).
+enum PaperLookup {
+  /// The papers the words name, each once, in the order named; an unknown or ambiguous id
+  /// is an error that names it, before anything is changed.
+  static func find(_ words: [String], in library: Library) throws -> [PaperID] {
+    let resolver = PaperIDResolver(ids: (0..<library.count).map(library.id(at:)))
+    var found: [PaperID] = []
+    var problems: [String] = []
+    for word in words {
+      switch resolver.resolve(word) {
+      case .found(let id): if !found.contains(id) { found.append(id) }
+      case .unknown: problems.append("no paper has the id '\(word)' in \(library.name) (ids are as `quire list` prints them)")
+      case .ambiguous(let ids):
+        let shown = ids.prefix(4).map(\.rawValue).joined(separator: ", ")
+        problems.append("\(word) begins \(ids.count) papers' ids (\(shown)\(ids.count > 4 ? ", …" : "")); give more of it")
+      }
+    }
+    guard problems.isEmpty else {
+      throw QuireFailure(message: problems.joined(separator: "\n") + "\nnothing changed")
+    }
+    return found
   }
 }

@@ -93,7 +93,7 @@ struct StateCommandTests {
       #expect(!FileManager.default.fileExists(atPath: scratch.statePath), "\(arguments) wrote a state")
     }
     let unknown = try await scratch.runQuire(["mark", "0000000000000000", "--read"])
-    #expect(unknown.stderr.contains("no paper has the id 0000000000000000"), "\(unknown)")
+    #expect(unknown.stderr.contains("no paper has the id '0000000000000000'"), "\(unknown)")
     let ambiguous = try await scratch.runQuire(["mark", String(shared), "--read"])
     #expect(ambiguous.stderr.contains("\(shared) begins \(firsts[shared]!.count) papers' ids"), "\(ambiguous)")
 
