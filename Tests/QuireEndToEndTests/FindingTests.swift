@@ -204,13 +204,27 @@ struct LargeLibraryStartTests {
     try scratch.write(scratch.dataHome + "/quire/library.jsonl", text)
   }
 
+  /// The loading screen lasts a second or two; on a loaded machine the screen can be read
+  /// too late to see it, so what quire wrote is recorded from before it starts.
+  static func startRecorded(_ scratch: Scratch) async throws -> (TmuxSession, WrappedQuire) {
+    try await startQuireRecordingBytes(scratch, capture: scratch.path("output"), cols: 100, rows: 20)
+  }
+
+  /// The bytes quire wrote so far, once they hold `text`.
+  static func waitForOutput(containing text: String, _ scratch: Scratch) async throws -> String {
+    try await waitUntil("quire to write \(text)", timeout: .seconds(30)) {
+      let written = String(decoding: FileManager.default.contents(atPath: scratch.path("output")) ?? Data(), as: UTF8.self)
+      return written.contains(text) ? written : nil
+    }
+  }
+
   @Test func readingShowsProgressThenTheList() async throws {
     let scratch = try Scratch()
     defer { scratch.remove() }
     try Self.writeLibrary(scratch, papers: 60_000)
-    let (tmux, run) = try await startQuire(scratch, cols: 100, rows: 20)
+    let (tmux, run) = try await Self.startRecorded(scratch)
     defer { tmux.kill() }
-    let loading = try await tmux.waitForScreen(containing: "reading library.jsonl", timeout: .seconds(30))
+    let loading = try await Self.waitForOutput(containing: "reading library.jsonl", scratch)
     #expect(loading.contains("papers"))
     try await tmux.waitForScreen(containing: "1/60013", timeout: .seconds(90))
     try await tmux.press("q")
@@ -274,9 +288,9 @@ struct LargeLibraryStartTests {
     let scratch = try Scratch()
     defer { scratch.remove() }
     try Self.writeLibrary(scratch, papers: 60_000)
-    let (tmux, run) = try await startQuire(scratch, cols: 100, rows: 20)
+    let (tmux, run) = try await Self.startRecorded(scratch)
     defer { tmux.kill() }
-    try await tmux.waitForScreen(containing: "reading library.jsonl", timeout: .seconds(30))
+    _ = try await Self.waitForOutput(containing: "reading library.jsonl", scratch)
     try await tmux.press("C-c")
     try await expectCleanExit(tmux, run, status: 130)
   }
