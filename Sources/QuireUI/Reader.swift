@@ -528,7 +528,7 @@ extension AppState {
       // Counted when the counts arrive, from the state as it is then.
       changedBeforeCounts.insert(id)
     } else if let index = library.index(of: id) {
-      readingIndex?.update(index, to: new)
+      readingIndex?.update(index, from: old, to: new)
       if old.status == .unread && new.status == .read { unreadCount -= 1 }
       if old.status == .read && new.status == .unread { unreadCount += 1 }
       for tag in old.tags where !new.tags.contains(tag) {

@@ -67,7 +67,25 @@ public struct ReadingIndex: Sendable, Equatable {
     for (number, key) in folded.enumerated() { papersByTag[key] = sets[number] }
   }
 
-  /// Records a paper's new state.
+  /// Records a paper's change from the state this index holds for it: only what changed is
+  /// touched, so marking a million papers read never looks at their tags.
+  public mutating func update(_ paper: Int, from old: PaperState, to state: PaperState) {
+    if state.status != old.status {
+      if state.status == .read { read.insert(paper) } else { read.remove(paper) }
+    }
+    if state.tags != old.tags {
+      let tags = Set(state.tags.map(TextNormalizer.key))
+      for key in Set(old.tags.map(TextNormalizer.key)) where !tags.contains(key) && papersByTag[key]?.contains(paper) == true {
+        papersByTag[key]!.remove(paper)
+        if papersByTag[key]!.isEmpty { papersByTag[key] = nil }
+      }
+      for key in tags { papersByTag[key, default: PaperSet(capacity: read.capacity)].insert(paper) }
+    }
+    if state.note != old.note { notes[paper] = state.note.map(TextNormalizer.key) }
+    if state.title != old.title { titles[paper] = state.title.map(TextNormalizer.key) }
+  }
+
+  /// Records a paper's new state, whatever this index held for it.
   public mutating func update(_ paper: Int, to state: PaperState) {
     if state.status == .read { read.insert(paper) } else { read.remove(paper) }
     // A few dozen tags: looking in each is cheaper than keeping every paper's tags.
