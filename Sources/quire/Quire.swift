@@ -12,7 +12,7 @@ struct Quire: ParsableCommand {
     discussion: """
       quire [FILE] [--state PATH] opens the reader on FILE (any format `quire import` reads), or on the built-in reading list plus everything imported.
 
-      Reading status and tags are saved to $XDG_DATA_HOME/quire/state.json (~/.local/share/quire/state.json); imported and fetched papers are kept beside it in library.jsonl. Subscriptions (quire subscribe, quire fetch, R in the reader) live in $XDG_CONFIG_HOME/quire/config. Keys: keymaps/default.keymap, or keymaps/emacs.keymap with --keymap emacs (or `keymap emacs` in the config), overridden by $XDG_CONFIG_HOME/quire/keymap.
+      Reading status, tags, notes, your titles and when each paper was read are saved to $XDG_DATA_HOME/quire/state.json (~/.local/share/quire/state.json); imported and fetched papers are kept beside it in library.jsonl. Subscriptions (quire subscribe, quire fetch, R in the reader) live in $XDG_CONFIG_HOME/quire/config. Keys: keymaps/default.keymap, or keymaps/emacs.keymap with --keymap emacs (or `keymap emacs` in the config), overridden by $XDG_CONFIG_HOME/quire/keymap.
       """,
     subcommands: [
       Open.self, List.self, Import.self, Export.self, Note.self, Fetch.self, Subscribe.self, Unsubscribe.self, Subscriptions.self, Check.self, Keys.self, StatsCommand.self,
