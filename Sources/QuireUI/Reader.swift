@@ -551,12 +551,14 @@ extension AppState {
     let (wasUnsaved, status, base) = (unsaved.contains(id), saveStatus, unsavedBase[id])
     recordingPaused = true
     defer { recordingPaused = false }
-    let sessionBefore = sessionBase[id]
+    let (sessionBefore, old) = (sessionBase[id], reading[id])
     setState(new, of: id)
     if !wasUnsaved { unsaved.remove(id) }
     unsavedBase[id] = base
-    // Not this session's doing: the quit summary leaves it out.
-    sessionBase[id] = sessionBefore
+    // Not this session's doing: the quit summary leaves it out. A paper this session had
+    // changed takes the other's fields into its starting point, so only this session's own
+    // fields differ from it at the end.
+    sessionBase[id] = sessionBefore.map { PaperState.merge(base: old, ours: new, theirs: $0) }
     saveStatus = status
   }
 

@@ -300,8 +300,10 @@ struct StatsTests {
     while state.selectedPaper?.id != second { state.press(.char("j")) }
     state.press(.char("r"))
     _ = Reader.update(&state, .changedElsewhere([second: PaperState(status: .read, tags: ["x"], readAt: Self.now)]))
-    #expect(state.sessionBase[second] == .untouched)
+    // Its tag came from there: the session read it, and tagged only the first paper.
+    #expect(state.sessionBase[second] == PaperState(tags: ["x"]))
     #expect(state.sessionSummary.read == 1)
+    #expect(state.sessionSummary.tagged == 1)
   }
 
   @Test func theSummaryNamesEveryKindOfChange() {
