@@ -35,7 +35,8 @@ extension Reader {
   /// An empty line, or the listing's own title, takes the reader's title away.
   static func setTitle(_ typed: String, of id: PaperID, _ state: inout AppState) -> [Effect] {
     let text = typed.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-    let listed = state.library.index(of: id).flatMap { state.library[$0].hasTitle ? state.library[$0].title : nil }
+    let paper = state.library.index(of: id).map { state.library[$0] }
+    let listed = paper?.hasTitle == true ? paper?.title : nil
     let wanted: String? = text.isEmpty || text == listed ? nil : text
     var entry = state.reading[id]
     guard entry.title != wanted else {

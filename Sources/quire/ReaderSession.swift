@@ -62,8 +62,8 @@ struct ReaderSession {
         SignalTrap.exitAsSignalled(signalNumber)
       }
       let message: Message
-      // While the counts are coming, look for them often: the header waits for them.
-      // While the counts or a fetch are coming, look for them often.
+      // While the counts, the statistics or a fetch are coming, look for them often: the
+      // header and the statistics box wait for them.
       switch terminal.read(milliseconds: !state.countsReady || state.isCountingStats ? 20 : state.fetchActivity != nil ? 100 : 500) {
       case .key(let key): message = .key(key)
       case .mouse(let event): message = .mouse(event)
