@@ -49,7 +49,7 @@ struct CrashSafetyTests {
     let merged = try await two.waitForScreen(containing: "12 unread")
     #expect(merged.contains("status: read · tags: from-two"), "\(merged)")
     try await two.press("Escape")
-    try await two.waitForScreen(notContaining: "Esc close")
+    try await two.waitForScreen(notContaining: "┌ Tags")
 
     // An import carrying state for the third paper, while both readers are open.
     let export = scratch.path("carried.jsonl")
@@ -76,7 +76,7 @@ struct CrashSafetyTests {
     try await two.press("Enter")
     try await two.waitForScreen(containing: "#late")
     try await two.press("Escape")
-    try await two.waitForScreen(notContaining: "Esc close")
+    try await two.waitForScreen(notContaining: "┌ Tags")
     try await two.press("q")
     try await expectCleanExit(two, runTwo, status: 0)
 
@@ -142,7 +142,7 @@ struct CrashSafetyTests {
     try await tmux.press("Enter")
     try await tmux.waitForScreen(containing: "#while-read-only")
     try await tmux.press("Escape")
-    try await tmux.waitForScreen(notContaining: "Esc close")
+    try await tmux.waitForScreen(notContaining: "┌ Tags")
     #expect(scratch.read(statePath) == original, "the state file changed on a read-only disk")
 
     #expect(mount.remount("rw"))
