@@ -16,8 +16,10 @@ struct FindingInTerminalTests {
     try await tmux.waitForScreen(containing: "3/13")
     try await tmux.press("/")
     try await tmux.type("revers")
-    let narrowed = try await tmux.waitForScreen(containing: "1 of 13")
-    #expect(statusLine(narrowed).hasPrefix(" /revers"))
+    // "rever" already narrows to one paper: wait for the whole word, not only the count.
+    let narrowed = try await tmux.waitForScreen("the search for revers") {
+      statusLine($0).hasPrefix(" /revers") && $0.contains("1 of 13")
+    }
     #expect(narrowed.contains("Why are Deep Nets Reversible"))
     #expect(!narrowed.contains("Leshno"))
     // Esc: every paper again, the third still selected.
