@@ -24,6 +24,8 @@ public struct PaperState: Equatable, Sendable {
   /// When the paper was last marked read, in whole seconds; nil while it is unread and for
   /// papers read before quire kept the time.
   public var readAt: Date?
+  /// When and where each field last changed, for merging copies made on other devices.
+  public var stamps = PaperStamps.none
 
   public init(status: ReadStatus = .unread, tags: [String] = [], note: String? = nil, title: String? = nil, readAt: Date? = nil) {
     self.status = status
@@ -45,6 +47,13 @@ public struct PaperState: Equatable, Sendable {
   }
 
   public static let untouched = PaperState()
+
+  /// The fields alone, without when and where they changed.
+  public var unstamped: PaperState {
+    var fields = self
+    fields.stamps = .none
+    return fields
+  }
 
   public var isUntouched: Bool { self == .untouched }
 }

@@ -44,10 +44,15 @@ struct StateJournal {
 
   // MARK: - Replaying
 
-  /// Applies the journal's lines to `state` in order. A missing journal has nothing to apply.
+  /// Applies the journal's lines to `state` in order, each merged by its stamps: a sync
+  /// tool may have put a newer state.json under an older journal. A line without stamps
+  /// (from a quire that did not stamp) replaces the paper's state, as it did then. A
+  /// missing journal has nothing to apply.
   @discardableResult
   func replay(onto state: inout ReadingState) throws(StateStore.LoadError) -> (identity: FileIdentity?, applied: Int) {
-    try replay(from: 0, known: nil) { id, entry in state[id] = entry }
+    try replay(from: 0, known: nil) { id, entry in
+      state[id] = entry.stamps.isEmpty ? entry : PaperState.merged(state[id], entry)
+    }
   }
 
   /// Applies the journal's whole lines in order, from byte `offset` on when the journal is

@@ -71,7 +71,7 @@ struct StateLayoutParser {
 
   /// The general reader drops papers that are unread, untagged, without a note or a title.
   private static func isUntouched(_ state: PaperState) -> Bool {
-    state.status == .unread && state.note == nil && state.tags.isEmpty && state.title == nil
+    state.status == .unread && state.note == nil && state.tags.isEmpty && state.title == nil && state.stamps.isEmpty
   }
 
   /// One journal line, without its newline; nil when it is not in quire's layout.
@@ -144,7 +144,106 @@ struct StateLayoutParser {
       at += 21
       if state.status == .read { state.readAt = date }
     }
+    if literal(", \"changed\": {") {
+      guard let stamps = stamps(of: &state) else { return nil }
+      state.stamps = stamps
+    }
     return state
+  }
+
+  /// The `changed` object after its brace, as `StampsCoding` writes it; nil for anything
+  /// else, which the general path then reads and puts right (tags out of order, a stamp of
+  /// a tag the paper does not have).
+  private mutating func stamps(of state: inout PaperState) -> PaperStamps? {
+    var stamps = PaperStamps()
+    var first = true
+    func key(_ name: StaticString) -> Bool {
+      let start = at
+      if !first && !literal(", ") { return false }
+      if literal(name) {
+        first = false
+        return true
+      }
+      at = start
+      return false
+    }
+    if key("\"status\": ") {
+      guard let stamp = stamp(), stamp.isKnown else { return nil }
+      stamps.reading = stamp
+    }
+    if key("\"tags\": {") {
+      var position = 0
+      repeat {
+        guard let tag = string(), literal(": "), let stamp = stamp(), stamp.isKnown,
+          let found = state.tags[position...].firstIndex(of: tag)
+        else { return nil }
+        position = found + 1
+        stamps.tags.append(.init(tag: tag, present: true, stamp: stamp))
+      } while literal(", ")
+      guard literal("}") else { return nil }
+    }
+    if key("\"untagged\": {") {
+      var previous: String?
+      repeat {
+        guard let tag = string(), literal(": "), let stamp = stamp(), stamp.isKnown, previous.map({ $0 < tag }) ?? true,
+          !state.tags.contains(tag), ReadingState.normalizeTag(tag) == tag, !tag.isEmpty
+        else { return nil }
+        previous = tag
+        stamps.tags.append(.init(tag: tag, present: false, stamp: stamp))
+      } while literal(", ")
+      guard literal("}") else { return nil }
+    }
+    if key("\"note\": ") {
+      guard let stamp = stamp(), stamp.isKnown else { return nil }
+      stamps.note = stamp
+    }
+    if key("\"note seen\": ") {
+      guard let stamp = stamp() else { return nil }
+      stamps.noteSeen = stamp
+    }
+    if key("\"notes\": [") {
+      var versions: [StampedNote.Version] = []
+      repeat {
+        guard literal("{") else { return nil }
+        var text: String?
+        if literal("\"text\": ") {
+          guard let written = string(), literal(", ") else { return nil }
+          text = written
+        }
+        guard literal("\"at\": "), let at = stamp() else { return nil }
+        var seen: Stamp?
+        if literal(", \"seen\": ") {
+          guard let stamp = stamp() else { return nil }
+          seen = stamp
+        }
+        guard literal("}") else { return nil }
+        versions.append(.init(text: text, stamp: at, basis: seen))
+      } while literal(", ")
+      let note = StampedNote(versions: versions)
+      guard literal("]"), note.versions == versions, versions.count > 1, stamps.note == nil, stamps.noteSeen == nil,
+        state.note == note.text
+      else { return nil }
+      stamps.noteVersions = versions
+    }
+    if key("\"title\": ") {
+      guard let stamp = stamp(), stamp.isKnown else { return nil }
+      stamps.title = stamp
+    }
+    guard literal("}"), !first else { return nil }
+    return stamps
+  }
+
+  /// `"2026-11-29T23:47:05.123Z laptop-3fa2"`: a stamp has no escapes.
+  private mutating func stamp() -> Stamp? {
+    guard at < bytes.count, bytes[at] == 0x22 else { return nil }
+    var end = at + 1
+    while end < bytes.count, bytes[end] != 0x22 {
+      if bytes[end] == 0x5C { return nil }
+      end += 1
+    }
+    guard end < bytes.count, let stamp = Stamp(bytes: UnsafeBufferPointer(rebasing: bytes[(at + 1)..<end])) else { return nil }
+    at = end + 1
+    return stamp
   }
 
   /// `"a", "b"]`: the tags normalized as the general path does, without repeats.

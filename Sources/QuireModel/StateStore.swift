@@ -203,6 +203,9 @@ public struct StateStore: Sendable {
       // Marked unread by hand without removing the time: the status decides.
       if state.status == .read { state.readAt = date }
     }
+    if let changed = entry["changed"] {
+      state.stamps = try StampsCoding.decode(changed, paper: &state, fail: fail)
+    }
     return state
   }
 
@@ -245,8 +248,9 @@ public struct StateStore: Sendable {
     return line
   }
 
-  /// `"status": "read", "tags": ["a", "b"], "note": "…", "title": "…", "read": "2026-11-29T23:47:05Z"`:
-  /// a paper's state in state.json and in the journal alike, the last three only when set.
+  /// `"status": "read", "tags": ["a", "b"], "note": "…", "title": "…", "read": "2026-11-29T23:47:05Z",
+  /// "changed": {…}`: a paper's state in state.json and in the journal alike, the last four
+  /// only when set (`StampsCoding` writes the last).
   static func appendFields(of entry: PaperState, to line: inout [UInt8]) {
     line.append(contentsOf: Array("\"status\": \"\(entry.status.rawValue)\", \"tags\": [".utf8))
     for (n, tag) in entry.tags.enumerated() {
@@ -268,6 +272,7 @@ public struct StateStore: Sendable {
       ReadTime.append(readAt, to: &line)
       line.append(0x22)
     }
+    if !entry.stamps.isEmpty { StampsCoding.append(entry.stamps, to: &line) }
   }
 
   public static func jsonString(_ text: String) -> String {

@@ -15,8 +15,9 @@ import Foundation
 /// Other processes may save the same state meanwhile: a second quire in another terminal,
 /// `quire import`, a script. Every save and compaction first reads what they wrote since
 /// this writer last looked (the journal's new lines, or the whole state when state.json was
-/// replaced) and merges it per paper and field (`PaperState.merge`); the caller adopts the
-/// result. A lock beside the file keeps two writers from interleaving.
+/// replaced) and merges it per paper and field by the fields' stamps (`PaperState.merged`);
+/// the caller adopts the result. When a sync tool put a copy in place that lacks some of
+/// this process's changes, they are saved again. A lock beside the file keeps two writers from interleaving.
 ///
 /// It keeps every paper's state.json line encoded, so that folding the journal in encodes
 /// only the papers that changed and copies the rest.
@@ -51,26 +52,28 @@ public final class StateWriter {
 
   /// Saves the papers named in `changed` (those whose state changed since the last save):
   /// appended to the journal, or, when there is no state.json yet, written as a new
-  /// state.json. `base` holds, for changed papers, their state before this process changed
-  /// them, for merging with other processes' changes to the same papers.
+  /// state.json. The papers' stamps say which of their fields are newer than another
+  /// process's changes to the same papers.
   @discardableResult
   public func save(
-    _ state: ReadingState, changed: some Collection<PaperID>, base: [PaperID: PaperState] = [:]
+    _ state: ReadingState, changed: some Collection<PaperID>
   ) throws(StateStore.SaveError) -> Merged {
     let lock = StateLock(statePath: store.path, exclusive: true)
     defer { lock.release() }
     var file = stat()
     guard stat(DurableFile.target(of: store.path), &file) == 0 else {
       // The journal is only ever a supplement to a state.json.
-      return try compactLocked(state, changed: changed, base: base)
+      return try compactLocked(state, changed: changed)
     }
-    let found = try readOthers(state, changed: changed, base: base)
-    if changed.isEmpty && found.merged.isEmpty {
+    let found = try readOthers(state)
+    if changed.isEmpty && found.merged.isEmpty && found.behind.isEmpty {
       mark = found.mark
       return [:]
     }
     var lines: [UInt8] = []
-    for id in changed {
+    // The papers a sync tool's copy lacked go along, so that the disk has them again.
+    let mine = Set(changed)
+    for id in Array(changed) + found.behind.filter({ !mine.contains($0) }) {
       StateJournal.appendLine(id: id, entry: found.merged[id] ?? state[id], to: &lines)
     }
     var newMark = found.mark
@@ -87,7 +90,7 @@ public final class StateWriter {
     if size >= max(minimumCompactionSize, Int(file.st_size) / 4), size >= retryCompactionAt {
       // The change is safe in the journal already: a failure here is not a failure to save.
       do {
-        let more = try compactLocked(state.merging(found.merged), changed: [], base: [:])
+        let more = try compactLocked(state.merging(found.merged), changed: [])
         return found.merged.merging(more) { $1 }
       } catch {
         retryCompactionAt = size + minimumCompactionSize / 8
@@ -99,15 +102,28 @@ public final class StateWriter {
   /// Reads other processes' changes without saving: quire looks now and then while idle,
   /// so that a paper changed in another terminal shows the change here too. Gives up at
   /// once, finding nothing, while another process holds the state.
-  public func refresh(_ state: ReadingState, base: [PaperID: PaperState] = [:]) throws(StateStore.SaveError) -> Merged {
+  public func refresh(_ state: ReadingState) throws(StateStore.SaveError) -> Merged {
     guard let mark, mark.file != FileIdentity(path: DurableFile.target(of: store.path)) || mark.journal != journalIdentityNow
     else { return [:] }
     let lock = StateLock(statePath: store.path, exclusive: true, wait: false)
     defer { lock.release() }
     if lock.isBusy { return [:] }
-    let found = try readOthers(state, changed: [PaperID](), base: base)
+    let found = try readOthers(state)
+    var newMark = found.mark
+    if !found.behind.isEmpty {
+      // A sync tool put an older copy in place: what this process had saved goes back.
+      var lines: [UInt8] = []
+      for id in found.behind { StateJournal.appendLine(id: id, entry: found.merged[id] ?? state[id], to: &lines) }
+      // (Only a file found on disk can lack them, so there is one to append beside.)
+      var file = stat()
+      if stat(DurableFile.target(of: store.path), &file) == 0 {
+        let appended = try store.journal.append(lines, like: file, reportingAs: store.path)
+        newMark.journal = appended.identity
+        newMark.journalApplied = appended.size
+      }
+    }
     adopt(found, state: state, changed: [])
-    self.mark = found.mark
+    self.mark = newMark
     return found.merged
   }
 
@@ -117,20 +133,20 @@ public final class StateWriter {
   public var hasJournal: Bool { store.journal.size != nil }
 
   /// Writes the whole state to state.json, durably, then removes the journal, whose changes
-  /// it now holds. `changed` and `base` as for `save`.
+  /// it now holds. `changed` as for `save`.
   @discardableResult
   public func compact(
-    _ state: ReadingState, changed: some Collection<PaperID>, base: [PaperID: PaperState] = [:]
+    _ state: ReadingState, changed: some Collection<PaperID>
   ) throws(StateStore.SaveError) -> Merged {
     let lock = StateLock(statePath: store.path, exclusive: true)
     defer { lock.release() }
-    return try compactLocked(state, changed: changed, base: base)
+    return try compactLocked(state, changed: changed)
   }
 
   private func compactLocked(
-    _ state: ReadingState, changed: some Collection<PaperID>, base: [PaperID: PaperState]
+    _ state: ReadingState, changed: some Collection<PaperID>
   ) throws(StateStore.SaveError) -> Merged {
-    let found = try readOthers(state, changed: changed, base: base)
+    let found = try readOthers(state)
     if found.replaced || !primed {
       primed = false
       prepare(state)
@@ -165,14 +181,14 @@ public final class StateWriter {
     var mark: StateDiskMark
     /// state.json was replaced: lines encoded from the old one are stale.
     var replaced = false
+    /// Papers whose state on disk lacks changes this process holds: the disk was replaced
+    /// by a copy that had not seen them (a sync tool's), and they must be saved again.
+    var behind: [PaperID] = []
   }
 
   /// What other processes saved since `mark`, merged with `state`: only the journal's new
   /// lines while state.json is the file last seen, the whole state when it was replaced.
-  /// Papers in `changed` with no `base` are this process's to decide: its state wins.
-  private func readOthers(
-    _ state: ReadingState, changed: some Collection<PaperID>, base: [PaperID: PaperState]
-  ) throws(StateStore.SaveError) -> Found {
+  private func readOthers(_ state: ReadingState) throws(StateStore.SaveError) -> Found {
     func failed(_ error: StateStore.LoadError) -> StateStore.SaveError {
       StateStore.SaveError(path: error.path, reason: error.reason + "; not saved over, so nothing in it is lost")
     }
@@ -190,7 +206,7 @@ public final class StateWriter {
       // than emptied to match.
       found.mark = StateDiskMark(file: nil, journal: nil, journalApplied: 0)
       found.replaced = mark.file != nil
-    } else if mark.file == file {
+    } else if mark.file == file, mark.journal == nil || mark.journal!.isSameFile(as: journalIdentityNow) {
       do {
         let read = try store.journal.replay(from: mark.journalApplied, known: mark.journal) { id, entry in
           found.merged[id] = entry
@@ -214,17 +230,14 @@ public final class StateWriter {
       for (id, entry) in disk.papers where state[id] != entry { found.merged[id] = entry }
       for id in state.papers.keys where disk.papers[id] == nil { found.merged[id] = .untouched }
     }
-    // What remains is what the caller must change: others' states, merged with the
-    // caller's own unsaved changes to the same papers.
-    let mine = Set(changed)
+    // What remains is what the caller must change: others' states merged with the caller's,
+    // field by field, the newer change winning. Where the merge is not what is on disk, the
+    // disk lacks some of the caller's changes.
     for (id, theirs) in found.merged {
       let ours = state[id]
-      if let before = base[id] {
-        let merged = PaperState.merge(base: before, ours: ours, theirs: theirs)
-        found.merged[id] = merged == ours ? nil : merged
-      } else if theirs == ours || mine.contains(id) {
-        found.merged[id] = nil
-      }
+      let merged = PaperState.merged(ours, theirs)
+      if found.replaced, merged != theirs { found.behind.append(id) }
+      found.merged[id] = merged == ours ? nil : merged
     }
     return found
   }

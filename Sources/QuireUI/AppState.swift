@@ -290,9 +290,6 @@ public struct AppState: Sendable {
   public internal(set) var saveStatus: SaveStatus = .saved
   /// Papers whose state changed since the last successful save.
   public internal(set) var unsaved: Set<PaperID> = []
-  /// The unsaved papers' states before this reader changed them: what another process's
-  /// changes to the same papers are merged against.
-  public internal(set) var unsavedBase: [PaperID: PaperState] = [:]
   /// The session's changes, for undo and redo.
   public internal(set) var history = History()
   /// True while a change that is not the user's own (another quire's, undo replaying one)
@@ -327,6 +324,8 @@ public struct AppState: Sendable {
   public let configPath: String
   /// Whether `copy-link` may set the system clipboard (the config's `clipboard` line).
   public var clipboard = ClipboardSetting.off
+  /// The name this machine signs its changes with (`DeviceName`).
+  public let device: String
 
   /// `problems` are those found in other files at start (the user's keymap); with the
   /// library's own, the first is shown on the status line.
@@ -334,8 +333,9 @@ public struct AppState: Sendable {
     library: Library, reading: ReadingState, keymap: Keymap, size: ScreenSize, statePath: String = "",
     keymapPath: String = "", configPath: String = "", problems: [Diagnostic] = [], views: [SavedView] = [], sort: Sorting = .listed,
     indexComing: Bool = false, countsComing: Bool = false, fetched: FetchedPapers = .none, subscriptionCount: Int = 0,
-    clock: @escaping @Sendable () -> Date = { Date() }
+    device: String = "here", clock: @escaping @Sendable () -> Date = { Date() }
   ) {
+    self.device = device
     self.fetched = fetched
     self.subscriptionCount = subscriptionCount
     self.indexComing = indexComing

@@ -109,7 +109,6 @@ public enum Reader {
         if case .failed = state.saveStatus { state.message = .info("saved after all") }
         state.saveStatus = .saved
         state.unsaved = []
-        state.unsavedBase = [:]
       }
       return []
     case .changedElsewhere(let changes):
@@ -521,8 +520,12 @@ extension TagEditor {
 
 extension AppState {
   /// Every change to a paper's state goes through here, so counts stay exact in O(1).
-  mutating func setState(_ new: PaperState, of id: PaperID) {
+  /// Every change to a paper's state goes through here. The user's own are stamped with
+  /// the time and this device, so that they win over older changes made elsewhere when
+  /// copies of the state merge; another process's are taken with their own stamps.
+  mutating func setState(_ new: PaperState, of id: PaperID, stamped: Bool = true) {
     let old = reading[id]
+    let new = stamped ? old.recording(new, at: Stamp.now(on: device, clock: clock())) : new
     if old == new { return }
     if readingIndex == nil {
       // Counted when the counts arrive, from the state as it is then.
@@ -538,7 +541,6 @@ extension AppState {
       for tag in new.tags where !old.tags.contains(tag) { tagUse[tag, default: 0] += 1 }
     }
     if !recordingPaused { history.record(id, from: old, to: new) }
-    if unsavedBase[id] == nil { unsavedBase[id] = old }
     if sessionBase[id] == nil { sessionBase[id] = old }
     reading[id] = new
     readingVersion += 1
@@ -548,13 +550,12 @@ extension AppState {
 
   /// A state saved by another process: counted like a change here, but already on disk.
   mutating func adoptFromElsewhere(_ new: PaperState, of id: PaperID) {
-    let (wasUnsaved, status, base) = (unsaved.contains(id), saveStatus, unsavedBase[id])
+    let (wasUnsaved, status) = (unsaved.contains(id), saveStatus)
     recordingPaused = true
     defer { recordingPaused = false }
     let (sessionBefore, old) = (sessionBase[id], reading[id])
-    setState(new, of: id)
+    setState(new, of: id, stamped: false)
     if !wasUnsaved { unsaved.remove(id) }
-    unsavedBase[id] = base
     // Not this session's doing: the quit summary leaves it out. A paper this session had
     // changed takes the other's fields into its starting point, so only this session's own
     // fields differ from it at the end.

@@ -46,7 +46,7 @@ extension QuireBench {
         try FileManager.default.copyItem(atPath: pristine, toPath: files.library)
         for path in [files.state, files.log] { try? FileManager.default.removeItem(atPath: path) }
         let start = DispatchTime.now()
-        report = try FetchMerge.apply([outcome], files: files, builtin: BuiltinLibrary.listings, at: Date())
+        report = try FetchMerge.apply([outcome], files: files, builtin: BuiltinLibrary.listings, at: Date(), device: "bench")
         mergeTimes.append(Save.milliseconds(since: start))
       }
       let merged = try require(report)

@@ -63,11 +63,12 @@ extension QuireBench {
       var bytes: [Int] = []
       for _ in 0..<changes {
         let id = ids.randomElement(using: &random)!
-        let base = state[id]
-        state[id].setStatus(state[id].status.toggled, at: Date())
+        var entry = state[id]
+        entry.setStatus(entry.status.toggled, at: Date())
+        state.record(entry, of: id, at: .now(on: "bench"))
         let before = Self.size(store.journalPath)
         let begin = DispatchTime.now()
-        try writer.save(state, changed: Set([id]), base: [id: base])
+        try writer.save(state, changed: Set([id]))
         times.append(Self.milliseconds(since: begin))
         bytes.append(Self.size(store.journalPath) - before)
       }

@@ -105,7 +105,7 @@ extension QuireBench {
           if effects.contains(where: { if case .save = $0 { return true } else { return false } }) {
             let before = SaveCounter.bytesWritten()
             let saveStart = Clock.now
-            _ = try? writer.save(state.reading, changed: state.unsaved, base: state.unsavedBase)
+            _ = try? writer.save(state.reading, changed: state.unsaved)
             saveTimes.append(Clock.ms(saveStart, Clock.now))
             saveBytes.append(SaveCounter.bytesWritten() - before)
             _ = Reader.update(&state, .saveFinished(error: nil))
@@ -130,7 +130,7 @@ extension QuireBench {
           _ = Renderer.render(state)
           tagTimes.append(Clock.ms(start, Clock.now))
           if effects.contains(where: { if case .save = $0 { return true } else { return false } }) {
-            _ = try? writer.save(state.reading, changed: state.unsaved, base: state.unsavedBase)
+            _ = try? writer.save(state.reading, changed: state.unsaved)
             _ = Reader.update(&state, .saveFinished(error: nil))
           }
         }
@@ -147,7 +147,7 @@ extension QuireBench {
         figures.bulk[name] = Clock.ms(start, Clock.now)
         if effects.contains(where: { if case .save = $0 { return true } else { return false } }) {
           let saveStart = Clock.now
-          _ = try? writer.save(state.reading, changed: state.unsaved, base: state.unsavedBase)
+          _ = try? writer.save(state.reading, changed: state.unsaved)
           bulkSaves.append(Clock.ms(saveStart, Clock.now))
           _ = Reader.update(&state, .saveFinished(error: nil))
         }

@@ -24,6 +24,7 @@ extension Quire {
       for problem in config.diagnostics { printError(problem.description) }
       let chosen = try Self.choose(names, from: config.subscriptions, configPath: configPath)
       let files = FetchFiles(environment: environment)
+      let device = try LibraryOptions.device(environment: environment)
       let (log, logProblem) = FetchLog.load(path: files.log)
       if let logProblem { printError("quire: \(logProblem)") }
       let board = FetchBoard(names: chosen.map(\.name))
@@ -32,7 +33,7 @@ extension Quire {
       board?.finish()
       let report: FetchReport
       do {
-        report = try FetchMerge.apply(outcomes, files: files, builtin: BuiltinLibrary.listings, at: Date())
+        report = try FetchMerge.apply(outcomes, files: files, builtin: BuiltinLibrary.listings, at: Date(), device: device)
       } catch {
         throw QuireFailure(message: error.description)
       }

@@ -36,12 +36,14 @@ extension Quire {
           return
         }
         var changed = reading
-        changed[paper].note = note
+        var edited = before
+        edited.note = note
+        changed.record(edited, of: paper, at: .now(on: try LibraryOptions.device(environment: environment)))
         do {
           // The reader's own way of saving: under the lock, merged per field with whatever
           // another process saved since the state was read, appended to the journal that an
           // open reader reads now and then.
-          try StateWriter(store: store, loaded: mark).save(changed, changed: [paper], base: [paper: before])
+          try StateWriter(store: store, loaded: mark).save(changed, changed: [paper])
         } catch {
           throw QuireFailure(message: error.description)
         }

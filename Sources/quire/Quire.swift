@@ -69,6 +69,16 @@ struct LibraryOptions: ParsableArguments {
     try Self.loadState(path: statePath)
   }
 
+  /// The name this machine signs its changes with; a bad `QUIRE_DEVICE` or device file is
+  /// reported before anything is changed.
+  static func device(environment: [String: String]) throws -> String {
+    do {
+      return try DeviceName.current(environment: environment)
+    } catch {
+      throw QuireFailure(message: error.description)
+    }
+  }
+
   static func loadState(path: String) throws -> (state: ReadingState, mark: StateDiskMark) {
     do {
       return try StateStore(path: path).loadMarked()
@@ -107,6 +117,7 @@ extension Quire {
         throw QuireFailure(message: "the reader needs a terminal; `quire list` prints the library as JSON Lines")
       }
       let (reading, mark) = try options.loadState()
+      let device = try LibraryOptions.device(environment: options.environment)
       let configPath = Config.defaultPath(environment: options.environment)
       let config = Config.load(path: configPath)
       let (keymap, keymapProblems) = try KeymapLoader.load(
@@ -140,7 +151,7 @@ extension Quire {
         keymapPath: KeymapLoader.userPath(environment: options.environment), config: config,
         configPath: configPath, problems: keymapProblems, store: StateStore(path: options.statePath),
         sessionStore: SessionStore(path: SessionStore.defaultPath(environment: options.environment)),
-        terminal: terminal, libraryFile: options.file, environment: options.environment)
+        terminal: terminal, libraryFile: options.file, environment: options.environment, device: device)
       if try !session.run() { throw ExitCode.failure }
       // On the shell's screen, now the reader's is gone. The reader only runs with standard
       // output on a terminal, so this goes to the user, never into a script's pipe.
@@ -242,6 +253,7 @@ extension Quire {
     /// yet: what was done here since is never overwritten.
     func applyCarriedState(_ carried: [(Listing, PaperState)], known: Library, environment: [String: String]) throws {
       let stateStore = StateStore(path: StateStore.defaultPath(environment: environment))
+      let now = Stamp.now(on: try LibraryOptions.device(environment: environment))
       var taken = 0
       do {
         // Read, changed and written with other processes' saves held off: a reader open in
@@ -250,7 +262,7 @@ extension Quire {
           for (listing, state) in carried {
             guard let id = known.id(of: listing) else { continue }
             if reading[id].isUntouched {
-              reading[id] = state
+              reading.record(state, of: id, at: now)
               taken += 1
             }
           }

@@ -28,7 +28,7 @@ struct ReaderSession {
   init(
     library: Library, reading: ReadingState, loaded mark: StateDiskMark, keymap: Keymap, keymapPath: String, config: Config, configPath: String,
     problems: [Diagnostic], store: StateStore, sessionStore: SessionStore, terminal: Terminal, libraryFile: String?,
-    environment: [String: String]
+    environment: [String: String], device: String
   ) {
     self.store = store
     self.config = config
@@ -44,7 +44,7 @@ struct ReaderSession {
       problems: problems + config.diagnostics + (sessionProblem.map { [$0] } ?? []), views: config.views,
       sort: session.sort, indexComing: true, countsComing: library.count >= Self.countInBackgroundFrom,
       fetched: FetchLog.load(path: FetchLog.defaultPath(environment: environment), setAside: false).log.fetched,
-      subscriptionCount: config.subscriptions.count)
+      subscriptionCount: config.subscriptions.count, device: device)
     state.clipboard = config.clipboard
   }
 
@@ -143,7 +143,7 @@ struct ReaderSession {
   /// Fetches every subscription on another thread, merges what came into the library and
   /// reads the library again; the loop hears of it through `inbox`.
   func startFetch() {
-    let (config, environment, inbox, libraryFile) = (config, environment, inbox, libraryFile)
+    let (config, environment, inbox, libraryFile, device) = (config, environment, inbox, libraryFile, state.device)
     let thread = Thread {
       let files = FetchFiles(environment: environment)
       let (log, logProblem) = FetchLog.load(path: files.log)
@@ -151,7 +151,7 @@ struct ReaderSession {
       let outcomes = fetcher.fetch(config.subscriptions) { inbox.post(.fetchProgress($0)) }
       let report: FetchReport
       do {
-        report = try FetchMerge.apply(outcomes, files: files, builtin: BuiltinLibrary.listings, at: Date())
+        report = try FetchMerge.apply(outcomes, files: files, builtin: BuiltinLibrary.listings, at: Date(), device: device)
       } catch {
         inbox.post(.fetchFinished(FetchCompletion(library: nil, fetched: log.fetched, summary: "nothing merged", failures: ["\(error)"])))
         return
@@ -184,7 +184,7 @@ struct ReaderSession {
   /// error text, if it failed.
   func save() -> (merged: StateWriter.Merged, error: String?) {
     do {
-      return (try writer.save(state.reading, changed: state.unsaved, base: state.unsavedBase), nil)
+      return (try writer.save(state.reading, changed: state.unsaved), nil)
     } catch {
       return ([:], error.description)
     }
@@ -211,7 +211,7 @@ struct ReaderSession {
     // papers: seconds to encode and write) keeps its journal, folded in as it grows, so that
     // quitting is never slow.
     if failure == nil, writer.hasJournal, Self.fileSize(store.path) <= Self.compactOnQuitLimit {
-      _ = try? writer.compact(state.reading, changed: state.unsaved, base: state.unsavedBase)
+      _ = try? writer.compact(state.reading, changed: state.unsaved)
     }
     terminal.stop()
     guard let failure else { return true }

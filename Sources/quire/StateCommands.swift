@@ -166,23 +166,23 @@ struct StateTarget: ParsableArguments {
     let store = StateStore(path: state ?? StateStore.defaultPath(environment: environment))
     let loaded = try LibraryOptions.loadState(path: store.path)
     var reading = loaded.state
-    var base: [PaperID: PaperState] = [:]
+    let now = Stamp.now(on: try LibraryOptions.device(environment: environment))
+    var changed: [PaperID] = []
     for id in papers {
       var entry = reading[id]
-      let before = entry
       if edit(&entry) {
-        base[id] = before
-        reading[id] = entry
+        reading.record(entry, of: id, at: now)
+        changed.append(id)
       }
     }
-    guard !base.isEmpty else { return (0, papers.count) }
+    guard !changed.isEmpty else { return (0, papers.count) }
     let writer = StateWriter(store: store, loaded: loaded.mark)
     do {
-      _ = try writer.save(reading, changed: Array(base.keys), base: base)
+      _ = try writer.save(reading, changed: changed)
     } catch {
       throw QuireFailure(message: error.description)
     }
-    return (base.count, papers.count - base.count)
+    return (changed.count, papers.count - changed.count)
   }
 }
 

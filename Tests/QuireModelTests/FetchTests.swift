@@ -53,7 +53,7 @@ struct FetchTests {
   ) throws -> FetchReport {
     let fetcher = FeedFetcher(settings: settings, log: home.log, environment: [:], force: force, now: { now })
     let outcomes = fetcher.fetch(subscriptions, progress: progress)
-    return try FetchMerge.apply(outcomes, files: home.files, builtin: [], at: now)
+    return try FetchMerge.apply(outcomes, files: home.files, builtin: [], at: now, device: "test")
   }
 
   // MARK: - Merging
@@ -316,7 +316,7 @@ struct FetchTests {
     let files = home.files
     let merged = Mutex<FetchReport?>(nil)
     let thread = Thread {
-      let report = try? FetchMerge.apply(outcomes, files: files, builtin: [], at: Date())
+      let report = try? FetchMerge.apply(outcomes, files: files, builtin: [], at: Date(), device: "test")
       merged.withLock { $0 = report }
     }
     thread.start()

@@ -1,5 +1,6 @@
 import Foundation
 import PropertyBased
+import Synchronization
 import Testing
 
 @testable import QuireModel
@@ -17,12 +18,12 @@ struct SharedStateTests {
 
   var path: String { folder + "/state.json" }
 
-  /// One quire: its state, the states before its unsaved changes, and its writer.
+  /// One quire, on a device of its own: its state, its unsaved papers and its writer.
   final class Process {
     var state: ReadingState
-    var base: [PaperID: PaperState] = [:]
     var unsaved: Set<PaperID> = []
     let writer: StateWriter
+    let device = "process-\(TestClock.shared.next())"
 
     init(path: String, minimumCompactionSize: Int = 1 << 20) throws {
       let store = StateStore(path: path)
@@ -31,10 +32,13 @@ struct SharedStateTests {
       writer = StateWriter(store: store, loaded: mark, minimumCompactionSize: minimumCompactionSize)
     }
 
+    /// A change, stamped a millisecond after the last one any process made: changes made
+    /// one after another are ordered as made, however fast the test runs.
     func change(_ id: String, _ edit: (inout PaperState) -> Void) {
       let paper = PaperID(id)
-      if base[paper] == nil { base[paper] = state[paper] }
-      edit(&state[paper])
+      var entry = state[paper]
+      edit(&entry)
+      state.record(entry, of: paper, at: Stamp(time: TestClock.shared.next(), device: device))
       unsaved.insert(paper)
     }
 
@@ -43,15 +47,13 @@ struct SharedStateTests {
     }
 
     func save() throws {
-      adopt(try writer.save(state, changed: unsaved, base: base))
+      adopt(try writer.save(state, changed: unsaved))
       unsaved = []
-      base = [:]
     }
 
     func compact() throws {
-      adopt(try writer.compact(state, changed: unsaved, base: base))
+      adopt(try writer.compact(state, changed: unsaved))
       unsaved = []
-      base = [:]
     }
 
     func refresh() throws { adopt(try writer.refresh(state)) }
@@ -97,10 +99,10 @@ struct SharedStateTests {
     try one.save()
     try two.save()  // merges one's status into its own change
     let expected = PaperState(status: .read, tags: ["keep", "new"], note: "from two")
-    #expect(try onDisk()[PaperID("p")] == expected)
-    #expect(two.state[PaperID("p")] == expected)
+    #expect(try onDisk()[PaperID("p")].unstamped == expected)
+    #expect(two.state[PaperID("p")].unstamped == expected)
     try one.refresh()
-    #expect(one.state[PaperID("p")] == expected)
+    #expect(one.state[PaperID("p")].unstamped == expected)
   }
 
   @Test("a compaction by one keeps the other's journalled changes, and the other then sees state.json replaced")
@@ -136,7 +138,7 @@ struct SharedStateTests {
     one.change("a") { $0.tags = ["later"] }
     try one.save()
     let disk = try onDisk()
-    #expect(disk[PaperID("a")] == PaperState(status: .read, tags: ["later"]))
+    #expect(disk[PaperID("a")].unstamped == PaperState(status: .read, tags: ["later"]))
     #expect(disk[PaperID("imported")].tags == ["from-export"])
     #expect(one.state == disk)
   }
@@ -167,7 +169,7 @@ struct SharedStateTests {
     try two.save()
     try two.compact()
     try one.save()
-    #expect(try onDisk()[PaperID("p")] == PaperState(status: .read, tags: ["mine"]))
+    #expect(try onDisk()[PaperID("p")].unstamped == PaperState(status: .read, tags: ["mine"]))
   }
 
   @Test("compactions triggered by size while another process appends: every change survives")
@@ -244,14 +246,14 @@ struct SharedStateTests {
     try one.save()
     try two.save()
     let expected = PaperState(status: .read, tags: ["t"], title: "A better title", readAt: moment)
-    #expect(try onDisk()[PaperID("p")] == expected)
+    #expect(try onDisk()[PaperID("p")].unstamped == expected)
     try one.refresh()
-    #expect(one.state[PaperID("p")] == expected)
+    #expect(one.state[PaperID("p")].unstamped == expected)
     // Marked unread on one side: the time goes with it, even though the other side's read stays in its base.
     one.change("p") { $0.setStatus(.unread, at: moment) }
     try one.save()
     try two.refresh()
-    #expect(two.state[PaperID("p")] == PaperState(tags: ["t"], title: "A better title"))
+    #expect(two.state[PaperID("p")].unstamped == PaperState(tags: ["t"], title: "A better title"))
   }
 
   @Test("merge: one side unchanged gives the other; both sides' tag changes combine")
@@ -267,4 +269,13 @@ struct SharedStateTests {
       #expect(Set(merged.tags).count == merged.tags.count)
     }
   }
+}
+
+/// Milliseconds handed out in order to every test process, so that a change made after
+/// another is stamped after it.
+final class TestClock: Sendable {
+  static let shared = TestClock()
+  private let last = Mutex<Int64>(1_795_000_000_000)
+
+  func next() -> Int64 { last.withLock { $0 += 1; return $0 } }
 }

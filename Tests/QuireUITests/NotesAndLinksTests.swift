@@ -72,7 +72,7 @@ struct NoteEditingTests {
     #expect(effects == [.save])
     #expect(state.reading[id].note == "line one\nline two")
     #expect(state.unsaved.contains(id))
-    #expect(state.unsavedBase[id] == PaperState())
+    #expect(state.reading[id].stamps.note?.device == "here")
     #expect(state.saveStatus == .pending)
     #expect(state.message?.text == "note added")
     // A second edit replaces it; status and tags are kept.
@@ -80,7 +80,7 @@ struct NoteEditingTests {
     tagged.tags = ["gan"]
     state.setState(tagged, of: id)
     #expect(Reader.update(&state, .noteEdited(id, before: "line one\nline two", after: "shorter")) == [.save])
-    #expect(state.reading[id] == PaperState(tags: ["gan"], note: "shorter"))
+    #expect(state.reading[id].unstamped == PaperState(tags: ["gan"], note: "shorter"))
     #expect(state.message?.text == "note saved")
   }
 
@@ -107,7 +107,8 @@ struct NoteEditingTests {
     var state = makeState(reading: reading, library: library)
     #expect(Reader.update(&state, .noteEdited(library[0].id, before: "to go", after: nil)) == [.save])
     #expect(state.reading[library[0].id].note == nil)
-    #expect(state.reading.papers[library[0].id] == nil)  // nothing else was set: untouched again
+    #expect(state.reading[library[0].id].unstamped.isUntouched)  // nothing else was set: untouched again
+    #expect(state.reading[library[0].id].stamps.note != nil)  // the removal is kept, for merging
     #expect(state.message?.text == "note removed")
   }
 

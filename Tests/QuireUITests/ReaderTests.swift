@@ -1,3 +1,4 @@
+import Foundation
 import QuireModel
 import Testing
 
@@ -161,7 +162,7 @@ struct StatusTests {
     state.press(.char("r"))
     #expect(state.reading[id].status == .unread)
     #expect(state.unreadCount == 13)
-    #expect(state.reading.papers.isEmpty)
+    #expect(state.reading.papers.values.allSatisfy { $0.unstamped.isUntouched })
   }
 
   @Test("mark all shown read asks first; n leaves everything as it was")
@@ -255,17 +256,29 @@ struct StatusTests {
     #expect(Reader.update(&state, .tick).isEmpty)
   }
 
-  @Test("a change keeps the paper's state before it, for merging, until it is saved")
-  func unsavedBase() throws {
-    var state = makeState()
+  @Test("a change is stamped with the time and this device, field by field, and stays unsaved until saved")
+  func changesAreStamped() throws {
+    let times = MovingClock(Date(timeIntervalSince1970: 1_764_460_000))
+    var state = AppState(
+      library: BuiltinLibrary.load(), reading: ReadingState(), keymap: .builtinDefault,
+      size: ScreenSize(rows: 30, cols: 120), device: "laptop-3fa2", clock: { times.now })
     let first = try #require(state.selectedPaper).id
-    state.press(.char("r"), .char("t"))
+    state.press(.char("r"))
+    times.now += 2.5
+    state.press(.char("t"))
     state.type("x")
     state.press(.enter, .escape)
-    #expect(state.unsavedBase == [first: .untouched])  // the first state, not the one between
+    let stamps = state.reading[first].stamps
+    #expect(stamps.reading == Stamp(time: 1_764_460_000_000, device: "laptop-3fa2"))
+    #expect(stamps.tags == [.init(tag: "x", present: true, stamp: Stamp(time: 1_764_460_002_500, device: "laptop-3fa2"))])
+    #expect(stamps.note == nil && stamps.title == nil)
     #expect(state.unsaved == [first])
     _ = Reader.update(&state, .saveFinished(error: nil))
-    #expect(state.unsavedBase.isEmpty)
+    #expect(state.unsaved.isEmpty)
+    // Untagging keeps the removal, stamped, so that a copy which never saw it cannot bring it back.
+    state.press(.char("t"), .backspace, .backspace, .escape)
+    #expect(state.reading[first].tags.isEmpty)
+    #expect(state.reading[first].stamps.tags.map(\.present) == [false])
   }
 
   @Test("changes another quire saved are adopted: counts follow, nothing is marked unsaved, and the key's own message stays")

@@ -68,7 +68,7 @@ struct ReadTimeInReaderTests {
     #expect(state.reading[id].status == .read)
     #expect(state.reading[id].readAt == Date(timeIntervalSince1970: 1_795_996_025))
     state.press(.char("r"))
-    #expect(state.reading[id] == PaperState())
+    #expect(state.reading[id].unstamped == PaperState())
     _ = Reader.markAllShownRead(&state)
     #expect(state.reading.papers.count == library.count)
     #expect(state.reading.papers.values.allSatisfy { $0.readAt == Date(timeIntervalSince1970: 1_795_996_025) })

@@ -90,7 +90,10 @@ public enum FetchMerge {
     public var description: String
   }
 
-  public static func apply(_ outcomes: [SourceOutcome], files: FetchFiles, builtin: [Listing], at now: Date) throws(Failure) -> FetchReport {
+  /// `device` signs the tags given to new papers.
+  public static func apply(
+    _ outcomes: [SourceOutcome], files: FetchFiles, builtin: [Listing], at now: Date, device: String
+  ) throws(Failure) -> FetchReport {
     // One fetch at a time merges: another (the reader's, a second terminal's) waits for
     // this one's file to be written and then merges into it.
     let store = LibraryStore(path: files.library)
@@ -156,7 +159,7 @@ public enum FetchMerge {
             for (id, tags) in tagsForNew {
               var state = reading[id]
               for tag in tags where !state.tags.contains(tag) { state.tags.append(tag) }
-              reading[id] = state
+              reading.record(state, of: id, at: .now(on: device, clock: now))
             }
             return true
           }

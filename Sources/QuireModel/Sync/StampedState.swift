@@ -1,9 +1,9 @@
 import Foundation
 
-// The reading state as copies on two machines can merge without asking (issue 9): every
-// field carries when it was changed and by which device, so that any two copies merge the
-// same way whichever is taken first, however often. Not yet what state.json holds: the
-// file format and `quire merge` are built on it next.
+// The reading state as copies on two machines can merge without asking: every field
+// carries when it was changed and by which device, so that any two copies merge the same
+// way whichever is taken first, however often. A `PaperState` carries its stamps
+// (`PaperStamps`) and is turned into this form to be merged.
 
 /// When a change was made and on which device; later wins, and the device breaks ties so
 /// that every copy picks the same side.
@@ -161,13 +161,6 @@ public struct StampedPaperState: Hashable, Sendable {
 
   public init() {}
 
-  /// What the reader works with.
-  public var paperState: PaperState {
-    PaperState(
-      status: reading?.value.status ?? .unread, tags: tags.tags, note: note.text, title: title?.value ?? nil,
-      readAt: reading?.value.readAt)
-  }
-
   /// Records the fields where `new` differs from what this state shows, stamped `stamp`.
   public mutating func record(_ new: PaperState, at stamp: Stamp) {
     let old = paperState
@@ -175,7 +168,12 @@ public struct StampedPaperState: Hashable, Sendable {
       reading = Stamped(Reading(status: new.status, readAt: new.readAt), stamp.after(reading?.stamp))
     }
     for tag in old.tags where !new.tags.contains(tag) { tags.remove(tag, at: stamp.after(tags.entries[tag]?.stamp)) }
-    for tag in new.tags where !old.tags.contains(tag) { tags.add(tag, at: stamp.after(tags.entries[tag]?.stamp)) }
+    // Each tag added after every tag present, so that tags keep the order they were added
+    // in even when the clock has not moved between two of them.
+    for tag in new.tags where !old.tags.contains(tag) {
+      let newest = tags.entries.values.filter(\.present).map(\.stamp).max()
+      tags.add(tag, at: stamp.after([tags.entries[tag]?.stamp, newest].compactMap { $0 }.max()))
+    }
     if new.note != old.note { note.edit(new.note, at: stamp) }
     if new.title != old.title { title = Stamped(new.title, stamp.after(title?.stamp)) }
   }
