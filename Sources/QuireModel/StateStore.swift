@@ -22,6 +22,12 @@ public struct StateStore: Sendable {
   public struct LoadError: Error, CustomStringConvertible, Equatable {
     public var path: String
     public var reason: String
+
+    public init(path: String, reason: String) {
+      self.path = path
+      self.reason = reason
+    }
+
     public var description: String {
       "\(path): \(reason)\nquire will not overwrite a state file it cannot read; fix it or move it aside."
     }

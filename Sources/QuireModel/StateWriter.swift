@@ -90,7 +90,7 @@ public final class StateWriter {
     if size >= max(minimumCompactionSize, Int(file.st_size) / 4), size >= retryCompactionAt {
       // The change is safe in the journal already: a failure here is not a failure to save.
       do {
-        let more = try compactLocked(state.merging(found.merged), changed: [])
+        let more = try compactLocked(state.adopting(found.merged), changed: [])
         return found.merged.merging(more) { $1 }
       } catch {
         retryCompactionAt = size + minimumCompactionSize / 8
@@ -131,6 +131,21 @@ public final class StateWriter {
 
   /// Whether changes are waiting in the journal to be folded into state.json.
   public var hasJournal: Bool { store.journal.size != nil }
+
+  /// A state.json up to this size is written whole when a quire finishes (a reader quitting,
+  /// `quire mark` done), so that between runs state.json holds everything: what git, a
+  /// sync tool or a backup copies. Beyond it (a million papers: seconds to write) the
+  /// journal stays, folded in as it grows, so that quitting is never slow.
+  public static let foldOnFinishLimit = 8 << 20
+
+  /// Folds the journal in if state.json is small enough (`foldOnFinishLimit`). Every change
+  /// is in the journal already, so a failure here loses nothing: it is replayed instead.
+  public func foldOnFinish(_ state: ReadingState, changed: some Collection<PaperID>) {
+    var info = stat()
+    guard hasJournal, stat(DurableFile.target(of: store.path), &info) == 0, Int(info.st_size) <= Self.foldOnFinishLimit
+    else { return }
+    _ = try? compact(state, changed: changed)
+  }
 
   /// Writes the whole state to state.json, durably, then removes the journal, whose changes
   /// it now holds. `changed` as for `save`.
@@ -272,7 +287,7 @@ public final class StateWriter {
 
 extension ReadingState {
   /// This state with `changes` applied.
-  func merging(_ changes: [PaperID: PaperState]) -> ReadingState {
+  public func adopting(_ changes: [PaperID: PaperState]) -> ReadingState {
     guard !changes.isEmpty else { return self }
     var state = self
     for (id, entry) in changes { state[id] = entry }

@@ -43,7 +43,9 @@ extension Quire {
           // The reader's own way of saving: under the lock, merged per field with whatever
           // another process saved since the state was read, appended to the journal that an
           // open reader reads now and then.
-          try StateWriter(store: store, loaded: mark).save(changed, changed: [paper])
+          let writer = StateWriter(store: store, loaded: mark)
+          let merged = try writer.save(changed, changed: [paper])
+          writer.foldOnFinish(changed.adopting(merged), changed: [])
         } catch {
           throw QuireFailure(message: error.description)
         }

@@ -16,7 +16,7 @@ struct Quire: ParsableCommand {
       """,
     subcommands: [
       Open.self, List.self, Import.self, Export.self, Note.self, Fetch.self, Subscribe.self, Unsubscribe.self, Subscriptions.self, Check.self, Keys.self, StatsCommand.self,
-      Mark.self, Tag.self, GenerateManual.self,
+      Mark.self, Tag.self, Merge.self, MergeDriver.self, GenerateManual.self,
     ],
     defaultSubcommand: Open.self
   )

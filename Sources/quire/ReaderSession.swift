@@ -193,26 +193,16 @@ struct ReaderSession {
   /// Saves what is not saved yet and restores the terminal. If the state still cannot be
   /// saved, it is written to a rescue file, the user is told where, and quire exits 1 so
   /// that scripts see the failure.
-  static let compactOnQuitLimit = 8 << 20
   /// Below this many papers counting takes a few milliseconds: done before the first
   /// screen, whose header then never shows "… unread".
   static let countInBackgroundFrom = 20_000
-
-  static func fileSize(_ path: String) -> Int {
-    ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
-  }
 
   @discardableResult
   func finish() -> Bool {
     var failure: String?
     if state.saveStatus != .saved { failure = save().error }
-    // The next start then reads one file. Every change is in the journal already, so a
-    // failure here loses nothing: the journal is replayed instead. A large state (a million
-    // papers: seconds to encode and write) keeps its journal, folded in as it grows, so that
-    // quitting is never slow.
-    if failure == nil, writer.hasJournal, Self.fileSize(store.path) <= Self.compactOnQuitLimit {
-      _ = try? writer.compact(state.reading, changed: state.unsaved)
-    }
+    // The next start then reads one file, and so does whatever copies state.json.
+    if failure == nil { writer.foldOnFinish(state.reading, changed: state.unsaved) }
     terminal.stop()
     guard let failure else { return true }
     // A fresh, unguessable name: nothing can be waiting at it in a shared folder.

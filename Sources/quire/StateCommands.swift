@@ -178,7 +178,8 @@ struct StateTarget: ParsableArguments {
     guard !changed.isEmpty else { return (0, papers.count) }
     let writer = StateWriter(store: store, loaded: loaded.mark)
     do {
-      _ = try writer.save(reading, changed: changed)
+      let merged = try writer.save(reading, changed: changed)
+      writer.foldOnFinish(reading.adopting(merged), changed: [])
     } catch {
       throw QuireFailure(message: error.description)
     }
