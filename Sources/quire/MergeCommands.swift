@@ -141,17 +141,20 @@ enum MergeReportText {
     var lines = ["from \(path):"]
     if report.papers.isEmpty { lines.append("  nothing new") }
     for paper in report.papers {
-      let title = titles?[paper.id]?.title.map { "  " + String($0.prefix(60)) } ?? ""
-      if !paper.changes.isEmpty {
-        lines.append("  \(paper.id.rawValue)  \(paper.changes.joined(separator: ", "))\(title)")
-      }
+      let title = titles?[paper.id].map { " · " + Self.shortened($0.displayTitle) } ?? ""
+      var said = paper.changes
       if let devices = paper.conflict {
-        lines.append(
-          "  \(paper.id.rawValue)  conflict: the note was edited apart on \(devices.joined(separator: " and ")); "
-            + "both versions kept, marked, until you edit it\(title)")
+        // The conflict says what happened to the note.
+        said.removeAll { $0.hasPrefix("note") }
+        said.append("conflict: the note was edited apart on \(devices.joined(separator: " and ")), both versions kept")
       }
+      lines.append("  \(paper.id.rawValue)  \(said.joined(separator: ", "))\(title)")
     }
     return lines
+  }
+
+  static func shortened(_ title: String) -> String {
+    title.count <= 60 ? title : String(title.prefix(59)) + "…"
   }
 
   static func summary(_ total: StateMergeReport, dryRun: Bool, statePath: String) -> String {

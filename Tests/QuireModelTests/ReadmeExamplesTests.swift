@@ -43,4 +43,18 @@ struct ReadmeExamplesTests {
     }
     #expect(formats == Set(ImportFormat.allCases), "missing: \(Set(ImportFormat.allCases).subtracting(formats))")
   }
+
+  @Test("the state.json example is exactly what quire writes, stamps and all, and merges with itself to itself")
+  func stateExample() throws {
+    let example = try #require(Self.blocks().first { $0.language == "json" && $0.text.contains("\"quire-state\"") }).text + "\n"
+    let data = Data(example.utf8)
+    #expect(StateLayoutParser.stateFile(data) != nil, "not in quire's own layout")
+    let state = try StateStore.decode(data, path: "README.md")
+    #expect(String(decoding: StateStore.encode(state), as: UTF8.self) == example)
+    let paper = state[PaperID("f040727cead619c8")]
+    #expect(paper.stamps.tags.map(\.tag) == ["gan", "to-read"])
+    #expect(paper.stamps.note?.device == "desktop-91c2")
+    var merged = state
+    #expect(merged.merge(state).isEmpty)
+  }
 }
