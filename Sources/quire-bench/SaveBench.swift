@@ -30,6 +30,9 @@ extension QuireBench {
     @Flag(help: "Leave out the times papers were read and the titles given, as in states saved before quire kept them.")
     var withoutTimes = false
 
+    @Flag(help: "Stamp every field with when and on which of two devices it changed, as quire now saves every change.")
+    var stamped = false
+
     func run() throws {
       // Loads are timed in a fresh process each, as quire starts: not in one whose memory
       // is already full of the state made here.
@@ -39,7 +42,7 @@ extension QuireBench {
         print(Self.milliseconds(since: start), state.papers.count)
         return
       }
-      let (reading, ids) = Self.makeState(papers: papers, times: !withoutTimes)
+      let (reading, ids) = Self.makeState(papers: papers, times: !withoutTimes, stamped: stamped)
       let root = folder ?? NSTemporaryDirectory() + "quire-bench-save-\(getpid())"
       defer { if folder == nil { try? FileManager.default.removeItem(atPath: root) } }
       let store = StateStore(path: root + "/quire/state.json")
@@ -65,7 +68,7 @@ extension QuireBench {
         let id = ids.randomElement(using: &random)!
         var entry = state[id]
         entry.setStatus(entry.status.toggled, at: Date())
-        state.record(entry, of: id, at: .now(on: "bench"))
+        state.record(entry, of: id, at: Stamp.now(on: "bench"))
         let before = Self.size(store.journalPath)
         let begin = DispatchTime.now()
         try writer.save(state, changed: Set([id]))
@@ -109,9 +112,10 @@ extension QuireBench {
     /// from generated papers, and a note on one entry in a hundred. With `times`, every read
     /// paper has the time it was read and one entry in two hundred a title of the reader's:
     /// drawn from their own generator, so that the papers, tags and notes are the same either way.
-    static func makeState(papers: Int, times: Bool = true) -> (ReadingState, [PaperID]) {
+    static func makeState(papers: Int, times: Bool = true, stamped: Bool = false) -> (ReadingState, [PaperID]) {
       var random = SeededRandom(seed: 42)
       var moments = SeededRandom(seed: 43)
+      var stamps = SeededRandom(seed: 44)
       var entries: [PaperID: PaperState] = [:]
       var ids: [PaperID] = []
       ids.reserveCapacity(papers)
@@ -130,6 +134,11 @@ extension QuireBench {
         if times {
           if read { state.readAt = Date(timeIntervalSince1970: Double(Int.random(in: 1_500_000_000..<1_800_000_000, using: &moments))) }
           if Int.random(in: 0..<200, using: &moments) == 0 { state.title = "A title of my own, \"quoted\"" }
+        }
+        if stamped {
+          let device = Bool.random(using: &stamps) ? "laptop-3fa2" : "desktop-91c2"
+          let time = Int64.random(in: 1_700_000_000_000..<1_800_000_000_000, using: &stamps)
+          state = PaperState.untouched.recording(state, at: Stamp(time: time, device: device))
         }
         entries[id] = state
       }
