@@ -114,8 +114,12 @@ public enum Reader {
     case .changedElsewhere(let changes):
       guard !changes.isEmpty else { return [] }
       // Like a toggle here, the list is not filtered again: nothing moves under the reader.
+      // Papers whose stamps alone changed (another copy learnt when a field changed) are
+      // taken in silently: nothing the reader sees changed.
+      let seen = changes.filter { state.reading[$0.key].unstamped != $0.value.unstamped }.count
       for (id, entry) in changes { state.adoptFromElsewhere(entry, of: id) }
-      let note = "\(changes.count) paper\(changes.count == 1 ? "" : "s") changed by another quire, merged"
+      guard seen > 0 else { return [] }
+      let note = "\(seen) paper\(seen == 1 ? "" : "s") changed by another quire, merged"
       // Said beside what the key just did, not instead of it.
       if let said = state.message {
         if said.kind == .info { state.message = .info(said.text + " · " + note) }

@@ -301,6 +301,13 @@ struct StatusTests {
     #expect(state.unreadCount == 12)
     #expect(state.saveStatus == .saved)
     #expect(state.unsaved.isEmpty)
+    // Another copy's stamps for what is already here: taken in, and nothing said.
+    state.press(.char("j"))
+    var restamped = state.reading[ids[1]]
+    restamped.stamps.reading = Stamp(time: 1, device: "laptop-3fa2")
+    _ = Reader.update(&state, .changedElsewhere([ids[1]: restamped]))
+    #expect(state.reading[ids[1]] == restamped)
+    #expect(state.message == nil)
   }
 
   @Test("q quits, C-l redraws")
