@@ -429,7 +429,7 @@ extension Quire {
 
   struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Check the library (or FILE), the keymap, the config and the state file; print each problem as file:line[:column]: message.")
+      abstract: "Check the library (or FILE), the keymap, the config, the state file and the device name; print each problem as file:line[:column]: message.")
 
     @OptionGroup var options: LibraryOptions
 
@@ -442,6 +442,7 @@ extension Quire {
         .problems.map(\.description)
       problems += config.diagnostics.map(\.description)
       do { _ = try StateStore(path: options.statePath).load() } catch { problems.append(error.description) }
+      do { _ = try DeviceName.current(environment: options.environment) } catch { problems.append(error.description) }
       for problem in problems { print(TerminalText.sanitized(problem)) }
       print("\(library.count) papers; \(problems.isEmpty ? "no problems" : "\(problems.count) problem\(problems.count == 1 ? "" : "s")")")
       if !problems.isEmpty { throw ExitCode(1) }

@@ -150,6 +150,36 @@ struct TwoMachinesTests {
     try await expectCleanExit(viewer, shown, status: 0)
   }
 
+  @Test func badCopiesAndBadDeviceNamesAreNamedAndChangeNothing() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    _ = try await scratch.runQuire(["mark", Self.leshno, "--read"])
+    let state = scratch.read(scratch.statePath) ?? ""
+    #expect(state.contains("\"changed\""))
+    let broken = try scratch.write(
+      "broken.json", "{\"format\": \"quire-state\", \"version\": 1, \"papers\": {\n  \"a\": {\"status\": \"read\", \"tags\": [], \"changed\": {\"status\": \"yesterday\"}}\n}}\n")
+    let cases: [([String], [String: String], String)] = [
+      (["merge", scratch.path("missing.json")], [:], "missing.json: does not exist"),
+      (["merge", broken], [:], "broken.json: line 2: paper \"a\": expected \"changed\".\"status\" to be when it changed and on which device, in the form \"2026-11-29T23:47:05.123Z laptop-3fa2\""),
+      (["merge", scratch.statePath], [:], "is the state being merged into"),
+      (["merge-driver", broken, scratch.statePath, broken], [:], "left for you to merge by hand"),
+      (["mark", Self.hardt, "--read"], ["QUIRE_DEVICE": "my laptop"], "QUIRE_DEVICE 'my laptop' is not a device name"),
+    ]
+    for (arguments, extra, message) in cases {
+      let result = try await Run.process(scratch.quire, arguments, environment: scratch.environment.merging(extra) { $1 })
+      #expect(result.status == 1, "\(arguments): \(result)")
+      #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+      #expect(scratch.read(scratch.statePath) == state, "\(arguments) changed the state")
+    }
+    // A device file that is not a name stops quire before it changes anything, and `quire check` names it.
+    try scratch.write(scratch.stateHome + "/quire/device", "two words\n")
+    let marked = try await scratch.runQuire(["mark", Self.hardt, "--read"])
+    #expect(marked.status == 1 && marked.stderr.contains("quire/device: expected this device's name"), "\(marked)")
+    let checked = try await scratch.runQuire(["check"])
+    #expect(checked.stdout.contains("quire/device: expected this device's name"), "\(checked)")
+    #expect(scratch.read(scratch.statePath) == state)
+  }
+
   /// Every change that no newer change to the same field replaced, in the merged file.
   static func expectEveryChange(in file: String) throws {
     let root = try #require(try JSONSerialization.jsonObject(with: Data(file.utf8)) as? [String: Any])
