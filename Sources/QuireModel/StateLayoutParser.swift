@@ -155,7 +155,7 @@ struct StateLayoutParser {
   /// else, which the general path then reads and puts right (tags out of order, a stamp of
   /// a tag the paper does not have).
   private mutating func stamps(of state: inout PaperState) -> PaperStamps? {
-    var stamps = PaperStamps()
+    var stamps = PaperStamps.Fields()
     var first = true
     func key(_ name: StaticString) -> Bool {
       let start = at
@@ -230,7 +230,7 @@ struct StateLayoutParser {
       stamps.title = stamp
     }
     guard literal("}"), !first else { return nil }
-    return stamps
+    return PaperStamps(stamps)
   }
 
   /// `"2026-11-29T23:47:05.123Z laptop-3fa2"`: a stamp has no escapes.

@@ -21,23 +21,79 @@ public struct PaperStamps: Hashable, Sendable {
     }
   }
 
+  struct Fields: Hashable, Sendable {
+    var reading: Stamp?
+    var tags: [TagChange] = []
+    var note: Stamp?
+    var noteSeen: Stamp?
+    var noteVersions: [StampedNote.Version] = []
+    var title: Stamp?
+  }
+
+  /// Kept apart, behind one reference, so that a paper's state stays small: a million of
+  /// them saved before stamps existed carry a nil each, not a hundred empty bytes.
+  private final class Storage: Sendable {
+    let fields: Fields
+    init(_ fields: Fields) { self.fields = fields }
+  }
+
+  private var storage: Storage?
+
+  private var fields: Fields { storage?.fields ?? Fields() }
+
+  private mutating func change(_ edit: (inout Fields) -> Void) {
+    var fields = fields
+    edit(&fields)
+    storage = fields == Fields() ? nil : Storage(fields)
+  }
+
+  public static func == (a: PaperStamps, b: PaperStamps) -> Bool {
+    a.storage === b.storage || a.fields == b.fields
+  }
+
+  public func hash(into hasher: inout Hasher) { hasher.combine(fields) }
+
   /// The status and the time read, which change together.
-  public var reading: Stamp?
+  public var reading: Stamp? {
+    get { fields.reading }
+    set { change { $0.reading = newValue } }
+  }
   /// Tags present first, in the order of the paper's tags, then tags removed, by name.
-  public var tags: [TagChange] = []
-  /// The one version of the note (or of its removal), and the newest version its writer
-  /// had seen, while the note is not in conflict.
-  public var note: Stamp?
-  public var noteSeen: Stamp?
+  public var tags: [TagChange] {
+    get { fields.tags }
+    set { change { $0.tags = newValue } }
+  }
+  /// The one version of the note (or of its removal) while the note is not in conflict.
+  public var note: Stamp? {
+    get { fields.note }
+    set { change { $0.note = newValue } }
+  }
+  /// The newest version of the note its writer had seen.
+  public var noteSeen: Stamp? {
+    get { fields.noteSeen }
+    set { change { $0.noteSeen = newValue } }
+  }
   /// Every version, while versions written apart are kept side by side; empty otherwise.
-  public var noteVersions: [StampedNote.Version] = []
-  public var title: Stamp?
+  public var noteVersions: [StampedNote.Version] {
+    get { fields.noteVersions }
+    set { change { $0.noteVersions = newValue } }
+  }
+  public var title: Stamp? {
+    get { fields.title }
+    set { change { $0.title = newValue } }
+  }
 
   public init() {}
 
+  /// Stamps made whole at once: readers build them field by field, and each change to a
+  /// `PaperStamps` makes its storage anew.
+  init(_ fields: Fields) {
+    storage = fields == Fields() ? nil : Storage(fields)
+  }
+
   public static let none = PaperStamps()
 
-  public var isEmpty: Bool { self == .none }
+  public var isEmpty: Bool { storage == nil }
 
   func stamp(ofTag tag: String) -> Stamp? { tags.first { $0.tag == tag }?.stamp }
 }
@@ -162,7 +218,7 @@ extension StampedPaperState {
     var paper = PaperState(
       status: reading?.value.status ?? .unread, tags: tags.tags, note: note.text, title: title?.value ?? nil,
       readAt: reading?.value.readAt)
-    var stamps = PaperStamps()
+    var stamps = PaperStamps.Fields()
     stamps.reading = reading?.stamp.known
     let present = Dictionary(uniqueKeysWithValues: tags.entries.filter(\.value.present).map { ($0.key, $0.value.stamp) })
     for tag in paper.tags {
@@ -178,7 +234,7 @@ extension StampedPaperState {
       stamps.noteSeen = only.basis
     }
     stamps.title = title?.stamp.known
-    paper.stamps = stamps
+    paper.stamps = PaperStamps(stamps)
     return paper
   }
 }

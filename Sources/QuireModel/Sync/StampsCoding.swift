@@ -112,7 +112,7 @@ enum StampsCoding {
       }
       return stamps
     }
-    var stamps = PaperStamps()
+    var stamps = PaperStamps.Fields()
     stamps.reading = try stamp(object["status"], "status")?.known
     let present = try tagStamps("tags")
     let removed = try tagStamps("untagged")
@@ -148,6 +148,6 @@ enum StampsCoding {
       stamps.noteSeen = try stamp(object["note seen"], "note seen")
     }
     stamps.title = try stamp(object["title"], "title")?.known
-    return stamps
+    return PaperStamps(stamps)
   }
 }
