@@ -205,20 +205,30 @@ struct ReaderSession {
   @discardableResult
   func finish() -> Bool {
     var failure: String?
-    if state.saveStatus != .saved { failure = save().error }
+    var merged: StateWriter.Merged = [:]
+    if state.saveStatus != .saved {
+      (merged, failure) = save()
+    } else {
+      // A last look, as while idle: a sync tool may have put another copy in place since
+      // the reader last looked, lacking this session's changes (written back by the look).
+      merged = (try? writer.refresh(state.reading, waiting: true)) ?? [:]
+    }
+    // What others saved, which the whole state written below must not drop.
+    var reading = state.reading
+    for (id, entry) in merged { reading[id] = entry }
     // The next start then reads one file. Every change is in the journal already, so a
     // failure here loses nothing: the journal is replayed instead. A large state (a million
     // papers: seconds to encode and write) keeps its journal, folded in as it grows, so that
     // quitting is never slow.
     if failure == nil, writer.hasJournal, Self.fileSize(store.path) <= Self.compactOnQuitLimit {
-      _ = try? writer.compact(state.reading, changed: state.unsaved)
+      _ = try? writer.compact(reading, changed: state.unsaved)
     }
     terminal.stop()
     guard let failure else { return true }
     // A fresh, unguessable name: nothing can be waiting at it in a shared folder.
     let rescue = NSTemporaryDirectory() + "quire-state-rescue-\(UUID().uuidString.lowercased()).json"
     var note = "quire: \(failure)\n"
-    if (try? StateStore(path: rescue).save(state.reading)) != nil {
+    if (try? StateStore(path: rescue).save(reading)) != nil {
       note += "quire: your reading state was written to \(rescue) instead; copy it to \(store.path) when you can.\n"
     }
     FileHandle.standardError.write(Data(TerminalText.sanitized(note).utf8))

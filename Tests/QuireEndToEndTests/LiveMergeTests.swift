@@ -123,3 +123,46 @@ struct LiveMergeTests {
   }
 }
 
+@Suite(
+  "Quitting just after a sync tool replaced state.json", .enabled(if: Tmux.isAvailable, "tmux is not installed"),
+  .timeLimit(.minutes(1)))
+struct QuitAfterSyncTests {
+  /// The reader looks at the disk every few seconds while idle; quitting before it has
+  /// looked must not leave the laptop's copy as it came, nor write the desktop's over it.
+  @Test func quittingBeforeTheReaderLookedKeepsBothDevicesChanges() async throws {
+    let scratch = try Scratch()
+    defer { scratch.remove() }
+    let ids = try await listedIDs(scratch)
+    try #require(ids.count == 13)
+    let laptopState = scratch.path("laptop/state.json")
+
+    let (tmux, run) = try await startQuire(scratch, cols: 120, rows: 30, environment: ["QUIRE_DEVICE": "desktop"])
+    defer { tmux.kill() }
+    try await tmux.waitForScreen(containing: "1/13")
+    try await tmux.press("j")
+    try await tmux.waitForScreen(containing: "2/13")
+    try await tmux.press("r")
+    try await tmux.waitForScreen(containing: "marked read")
+    // The first save with no state.json writes it whole: no journal holds the change.
+    _ = try await waitUntil("the desktop's state.json") { scratch.read(scratch.statePath)?.contains("desktop") == true ? true : nil }
+    #expect(!FileManager.default.fileExists(atPath: scratch.statePath + ".journal"))
+
+    // The laptop's copy, made on its own, has only its change.
+    let laptop = try await Run.process(
+      scratch.quire, ["mark", ids[4], "--read", "--state", laptopState],
+      environment: scratch.environment.merging(["QUIRE_DEVICE": "laptop", "XDG_STATE_HOME": scratch.path("laptop-state")]) { $1 })
+    #expect(laptop.status == 0, "\(laptop)")
+    let temporary = scratch.path("data/quire/.syncthing.state.json.tmp")
+    try FileManager.default.copyItem(atPath: laptopState, toPath: temporary)
+    #expect(rename(temporary, scratch.statePath) == 0, "\(String(cString: strerror(errno)))")
+    try await tmux.press("q")
+    try await expectCleanExit(tmux, run, status: 0)
+
+    let file = try #require(scratch.read(scratch.statePath))
+    let papers = try #require(try jsonObject(file)["papers"] as? [String: [String: Any]], "\(file)")
+    #expect(papers[ids[1]]?["status"] as? String == "read", "the desktop's change: \(file)")
+    #expect(papers[ids[4]]?["status"] as? String == "read", "the laptop's change: \(file)")
+    #expect(file.contains("Z desktop\"") && file.contains("Z laptop\""), "\(file)")
+    #expect(!FileManager.default.fileExists(atPath: scratch.statePath + ".journal"))
+  }
+}
