@@ -101,11 +101,12 @@ public final class StateWriter {
 
   /// Reads other processes' changes without saving: quire looks now and then while idle,
   /// so that a paper changed in another terminal shows the change here too. Gives up at
-  /// once, finding nothing, while another process holds the state.
-  public func refresh(_ state: ReadingState) throws(StateStore.SaveError) -> Merged {
+  /// once, finding nothing, while another process holds the state, unless told to wait
+  /// (the last look before quitting).
+  public func refresh(_ state: ReadingState, waiting: Bool = false) throws(StateStore.SaveError) -> Merged {
     guard let mark, mark.file != FileIdentity(path: DurableFile.target(of: store.path)) || mark.journal != journalIdentityNow
     else { return [:] }
-    let lock = StateLock(statePath: store.path, exclusive: true, wait: false)
+    let lock = StateLock(statePath: store.path, exclusive: true, wait: waiting)
     defer { lock.release() }
     if lock.isBusy { return [:] }
     let found = try readOthers(state)

@@ -190,25 +190,34 @@ struct ReaderSession {
     }
   }
 
-  /// Saves what is not saved yet and restores the terminal. If the state still cannot be
-  /// saved, it is written to a rescue file, the user is told where, and quire exits 1 so
-  /// that scripts see the failure.
   /// Below this many papers counting takes a few milliseconds: done before the first
   /// screen, whose header then never shows "… unread".
   static let countInBackgroundFrom = 20_000
 
+  /// Saves what is not saved yet and restores the terminal. If the state still cannot be
+  /// saved, it is written to a rescue file, the user is told where, and quire exits 1 so
+  /// that scripts see the failure.
   @discardableResult
   func finish() -> Bool {
     var failure: String?
-    if state.saveStatus != .saved { failure = save().error }
+    var merged: StateWriter.Merged = [:]
+    if state.saveStatus != .saved {
+      (merged, failure) = save()
+    } else {
+      // A last look, as while idle: a sync tool may have put another copy in place since
+      // the reader last looked, lacking this session's changes (written back by the look).
+      merged = (try? writer.refresh(state.reading, waiting: true)) ?? [:]
+    }
+    // What others saved, which the whole state written below must not drop.
+    let reading = state.reading.adopting(merged)
     // The next start then reads one file, and so does whatever copies state.json.
-    if failure == nil { writer.foldOnFinish(state.reading, changed: state.unsaved) }
+    if failure == nil { writer.foldOnFinish(reading, changed: state.unsaved) }
     terminal.stop()
     guard let failure else { return true }
     // A fresh, unguessable name: nothing can be waiting at it in a shared folder.
     let rescue = NSTemporaryDirectory() + "quire-state-rescue-\(UUID().uuidString.lowercased()).json"
     var note = "quire: \(failure)\n"
-    if (try? StateStore(path: rescue).save(state.reading)) != nil {
+    if (try? StateStore(path: rescue).save(reading)) != nil {
       note += "quire: your reading state was written to \(rescue) instead; copy it to \(store.path) when you can.\n"
     }
     FileHandle.standardError.write(Data(TerminalText.sanitized(note).utf8))

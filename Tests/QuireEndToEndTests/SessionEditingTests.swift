@@ -62,7 +62,7 @@ struct SessionEditingEndToEndTests {
     // The title is what the list shows, the next time too.
     let (tmux, run) = try await startQuire(scratch, name: "second")
     defer { tmux.kill() }
-    let screen = try await tmux.waitForScreen(containing: "Approximation by superpositions")
+    try await tmux.waitForScreen(containing: "Approximation by superpositions")
     try await tmux.press("q")
     try await expectCleanExit(tmux, run, status: 0)
   }

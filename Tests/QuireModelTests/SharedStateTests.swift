@@ -23,9 +23,10 @@ struct SharedStateTests {
     var state: ReadingState
     var unsaved: Set<PaperID> = []
     let writer: StateWriter
-    let device = "process-\(TestClock.shared.next())"
+    let device: String
 
-    init(path: String, minimumCompactionSize: Int = 1 << 20) throws {
+    init(path: String, device: String? = nil, minimumCompactionSize: Int = 1 << 20) throws {
+      self.device = device ?? "process-\(TestClock.shared.next())"
       let store = StateStore(path: path)
       let (state, mark) = try store.loadMarked()
       self.state = state
