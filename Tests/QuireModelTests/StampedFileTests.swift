@@ -531,6 +531,30 @@ struct StampedFileTests {
     }
   }
 
+  @Test("a state file written before stamps is written back byte for byte, and merging copies of it adds no stamps")
+  func fileFromBeforeStamps() throws {
+    let old = #"""
+      {
+        "format": "quire-state",
+        "version": 1,
+        "papers": {
+          "2401.00001": {"status": "read", "tags": ["gan", "th\#u{e9}orie-\"q\""], "note": "two\nlines \\ \u2028 \#u{1F600}", "title": "\u202eMy title", "read": "2026-11-29T23:47:05Z"},
+          "4c4432d3f81e5e57": {"status": "unread", "tags": ["x"]}
+        }
+      }
+
+      """#
+    let data = Data(old.utf8)
+    let state = try StateStore.decode(data, path: "state.json")
+    #expect(state[PaperID("2401.00001")].note == "two\nlines \\ \u{2028} 😀")
+    #expect(state.papers.values.allSatisfy { $0.stamps.isEmpty })
+    #expect(StateStore.encode(state) == data)
+    let fromDisk = try Self.decoded(state)
+    #expect(StateStore.encode(Self.merged(state, fromDisk)) == data)
+    var copy = state
+    #expect(copy.merge(state) == [])
+  }
+
   static let s1 = "2026-11-29T23:47:05.123Z laptop-3fa2"
   static let s2 = "2026-11-30T08:12:00.004Z desktop-91c0"
   static let s3 = "2026-11-30T09:00:00.500Z laptop-3fa2"
