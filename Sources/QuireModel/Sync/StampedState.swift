@@ -78,6 +78,10 @@ public struct StampedTags: Hashable, Sendable {
         continue
       }
       if theirs.stamp > ours.stamp || (theirs.stamp == ours.stamp && theirs.present && !ours.present) {
+        // Removed first: one tag typed with a different Unicode spelling (é, or e and a
+        // combining accent) is the same key, and assigning would keep our spelling with
+        // their stamp, so that the merged file's bytes would depend on which copy came first.
+        merged.entries[tag] = nil
         merged.entries[tag] = theirs
       }
     }
