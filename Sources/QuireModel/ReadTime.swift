@@ -51,7 +51,14 @@ public enum ReadTime {
   /// The time in exactly the form `append` writes, with a real day of the month and no
   /// leap second (which could not be written back the same); nil for anything else.
   static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Date? {
-    guard b.count == 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x5A
+    guard b.count == 20, b[19] == 0x5A, let seconds = seconds(b) else { return nil }
+    return Date(timeIntervalSince1970: Double(seconds))
+  }
+
+  /// The seconds since 1970 of the "YYYY-MM-DDTHH:MM:SS" that `b` starts with; nil when
+  /// it does not start with a real time in that form.
+  static func seconds(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+    guard b.count >= 19, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A
     else { return nil }
     func number(_ from: Int, _ count: Int) -> Int? {
       var value = 0
@@ -67,7 +74,7 @@ public enum ReadTime {
       day >= 1, day <= daysIn(month: month, year: year), hour < 24, minute < 60, second < 60
     else { return nil }
     let days = PublishedDate.daysSinceEpoch(year: year, month: month, day: day)
-    return Date(timeIntervalSince1970: Double(days * 86_400 + hour * 3600 + minute * 60 + second))
+    return days * 86_400 + hour * 3600 + minute * 60 + second
   }
 
   public static func parse(_ text: String) -> Date? {

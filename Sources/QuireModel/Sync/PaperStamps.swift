@@ -170,17 +170,14 @@ enum StampTime {
   }
 
   static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
-    guard b.count == length, b[19] == 0x2E, b[23] == 0x5A else { return nil }
-    var seconds = Array(b[0..<19])
-    seconds.append(0x5A)
-    guard let date = seconds.withUnsafeBufferPointer({ ReadTime.parse($0) }) else { return nil }
+    guard b.count == length, b[19] == 0x2E, b[23] == 0x5A, let seconds = ReadTime.seconds(b) else { return nil }
     var fraction: Int64 = 0
     for index in 20..<23 {
       let digit = Int64(b[index]) &- 0x30
       guard digit >= 0, digit <= 9 else { return nil }
       fraction = fraction * 10 + digit
     }
-    return Int64(date.timeIntervalSince1970) * 1000 + fraction
+    return Int64(seconds) * 1000 + fraction
   }
 }
 
