@@ -156,6 +156,22 @@ struct StampedFileTests {
     return copies
   }
 
+  @Test("marking read or unread is stamped directly just as the general way stamps it")
+  func statusChangeShortcut() async {
+    await propertyCheck(count: 200, input: Self.history, Gen.int(in: -5_000...5_000)) { history, offset in
+      for copy in Self.play(history) {
+        for (id, paper) in copy.papers {
+          var changed = paper
+          let stamp = Stamp(time: Self.base + Int64(offset), device: "tablet.b7_e")
+          changed.setStatus(paper.status.toggled, at: stamp.date)
+          var general = StampedPaperState(paper)
+          general.record(changed, at: stamp)
+          #expect(paper.recording(changed, at: stamp) == general.paperState, "\(id)")
+        }
+      }
+    }
+  }
+
   static func merged(_ a: ReadingState, _ b: ReadingState) -> ReadingState {
     var merged = a
     merged.merge(b)
