@@ -36,6 +36,9 @@ public final class StateWriter {
   /// What this writer last saw on disk; nil before it has looked.
   private var mark: StateDiskMark?
 
+  /// A save of at least this many papers (and a quarter of the state) writes state.json whole.
+  static let wholeFileChangeCount = 4096
+
   /// The journal is never folded in below this size (1 MiB unless a test says otherwise).
   public let minimumCompactionSize: Int
 
@@ -63,6 +66,11 @@ public final class StateWriter {
     var file = stat()
     guard stat(DurableFile.target(of: store.path), &file) == 0 else {
       // The journal is only ever a supplement to a state.json.
+      return try compactLocked(state, changed: changed)
+    }
+    if changed.count >= max(Self.wholeFileChangeCount, state.papers.count / 4) {
+      // A bulk change to much of the state is written whole at once: appended, it would
+      // outgrow the journal's threshold and be encoded and written a second time.
       return try compactLocked(state, changed: changed)
     }
     let found = try readOthers(state)

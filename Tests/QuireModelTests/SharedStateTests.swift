@@ -192,6 +192,28 @@ struct SharedStateTests {
     }
   }
 
+  @Test("a bulk change to much of the state is written whole, at once, with the other process's journalled change kept")
+  func bulkChangeWritesWhole() throws {
+    try StateStore(path: path).save(ReadingState())
+    let one = try Process(path: path)
+    let two = try Process(path: path)
+    two.change("theirs") { $0.tags = ["from-two"] }
+    try two.save()
+    #expect(FileManager.default.fileExists(atPath: path + ".journal"))
+    for n in 0..<StateWriter.wholeFileChangeCount { one.change("p\(n)") { $0.status = .read } }
+    try one.save()
+    #expect(!FileManager.default.fileExists(atPath: path + ".journal"))
+    let disk = try onDisk()
+    #expect(disk.papers.count == StateWriter.wholeFileChangeCount + 1)
+    #expect(disk[PaperID("theirs")].tags == ["from-two"])
+    #expect(one.state == disk)
+    // A save of a few papers appends again.
+    one.change("p0") { $0.status = .unread }
+    try one.save()
+    #expect(FileManager.default.fileExists(atPath: path + ".journal"))
+    #expect(try onDisk() == one.state)
+  }
+
   @Test("a journal line another process wrote badly stops the save with its line number, and is not saved over")
   func badForeignLine() throws {
     try StateStore(path: path).save(ReadingState())
