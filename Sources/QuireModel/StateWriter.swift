@@ -78,12 +78,9 @@ public final class StateWriter {
       mark = found.mark
       return [:]
     }
-    var lines: [UInt8] = []
     // The papers a sync tool's copy lacked go along, so that the disk has them again.
     let mine = Set(changed)
-    for id in Array(changed) + found.behind.filter({ !mine.contains($0) }) {
-      StateJournal.appendLine(id: id, entry: found.merged[id] ?? state[id], to: &lines)
-    }
+    let lines = journalLines(Array(changed) + found.behind.filter { !mine.contains($0) }, found, state)
     var newMark = found.mark
     var size = newMark.journalApplied
     if !lines.isEmpty {
@@ -121,8 +118,7 @@ public final class StateWriter {
     var newMark = found.mark
     if !found.behind.isEmpty {
       // A sync tool put an older copy in place: what this process had saved goes back.
-      var lines: [UInt8] = []
-      for id in found.behind { StateJournal.appendLine(id: id, entry: found.merged[id] ?? state[id], to: &lines) }
+      let lines = journalLines(found.behind, found, state)
       // (Only a file found on disk can lack them, so there is one to append beside.)
       var file = stat()
       if stat(DurableFile.target(of: store.path), &file) == 0 {
@@ -264,6 +260,13 @@ public final class StateWriter {
       found.merged[id] = merged == ours ? nil : merged
     }
     return found
+  }
+
+  /// The journal lines of `ids`, as merged with what others saved.
+  private func journalLines(_ ids: [PaperID], _ found: Found, _ state: ReadingState) -> [UInt8] {
+    var lines: [UInt8] = []
+    for id in ids { StateJournal.appendLine(id: id, entry: found.merged[id] ?? state[id], to: &lines) }
+    return lines
   }
 
   /// Takes the merged papers into the lines to write at the next compaction.

@@ -188,9 +188,8 @@ extension StampedPaperState {
   public init(_ paper: PaperState) {
     self.init()
     let stamps = paper.stamps
-    if paper.status != .unread || stamps.reading != nil {
-      let readAt = paper.readAt.map { Int64($0.timeIntervalSince1970) * 1000 } ?? 0
-      reading = Stamped(Reading(status: paper.status, readAt: paper.readAt), stamps.reading ?? .unknown(at: readAt))
+    if let stamp = stamps.reading ?? paper.unknownReadingStamp {
+      reading = Stamped(Reading(status: paper.status, readAt: paper.readAt), stamp)
     }
     var entries: [String: StampedTags.Entry] = [:]
     for change in stamps.tags { entries[change.tag] = StampedTags.Entry(present: change.present, stamp: change.stamp) }
@@ -249,6 +248,12 @@ extension PaperState {
     return StampedPaperState.merge(StampedPaperState(a), StampedPaperState(b)).paperState
   }
 
+  /// The stamp a status saved before stamps counts as: from the time it was read, or older
+  /// than everything when that is not known; none for a paper that was never read.
+  var unknownReadingStamp: Stamp? {
+    status == .unread ? nil : .unknown(at: readAt.map { Int64($0.timeIntervalSince1970) * 1000 } ?? 0)
+  }
+
   /// `new`'s fields, stamped `stamp` where they differ from this state's; the rest keep
   /// their stamps. `new`'s own stamps are not looked at.
   public func recording(_ new: PaperState, at stamp: Stamp) -> PaperState {
@@ -261,8 +266,7 @@ extension PaperState {
     sameBesideReading.status = status
     sameBesideReading.readAt = readAt
     if sameBesideReading == self {
-      let existing = stamps.reading ?? (status == .unread ? nil : .unknown(at: readAt.map { Int64($0.timeIntervalSince1970) * 1000 } ?? 0))
-      unstamped.stamps.reading = stamp.after(existing)
+      unstamped.stamps.reading = stamp.after(stamps.reading ?? unknownReadingStamp)
       return unstamped
     }
     var stamped = StampedPaperState(self)
